@@ -1,0 +1,92 @@
+import type { NormalizedListing, ParseFailure } from './listing.ts';
+
+/**
+ * A marketplace adapter: knows pages, not storage (Scrapy's spider).
+ * It plans the first requests, and turns each fetched page into listings,
+ * parse failures and the next requests. It never fetches by itself.
+ */
+export interface SourceAdapter {
+  /** Registry name, e.g. `demo-api`. */
+  readonly name: string;
+  readonly kind: SourceKind;
+  /** Which fetcher reads its pages. */
+  readonly fetcher: 'http' | 'browser';
+  /** Public host used when the source has no base URL configured. */
+  readonly defaultBaseUrl: string;
+  readonly description: string;
+  /** Operators and listings are keyed per platform; sources of one platform share them. */
+  readonly platform: string;
+  /** Where the platform is hosted (ISO 3166 alpha-2), when known. */
+  readonly hostCountry?: string;
+  /** Parameters a new source of this adapter starts with. */
+  readonly defaultParams?: Record<string, unknown>;
+  /** Politeness a new source of this adapter starts with. */
+  readonly defaultPoliteness?: Partial<PolitenessConfig>;
+  startRequests(source: SourceConfig): PageRequest[];
+  parse(page: FetchedPage, request: PageRequest, source: SourceConfig): ParsedPage;
+}
+
+export type SourceKind = 'api' | 'html' | 'browser' | 'declarative';
+
+/** How one configured source is crawled: the `sources` row an adapter is given. */
+export interface SourceConfig {
+  id: string;
+  adapter: string;
+  baseUrl: string;
+  /** Adapter-specific parameters (asset × fiat × side matrix, filters, ...). */
+  params: Record<string, unknown>;
+  politeness: PolitenessConfig;
+  /** Maximum pages of one crawl; reaching it makes the run partial. */
+  maxPages: number;
+}
+
+export interface PolitenessConfig {
+  /** Requests allowed per `intervalMs` to one host; 0 = unlimited. */
+  requestsPerInterval: number;
+  intervalMs: number;
+  /** Requests in flight to one host at once. */
+  concurrency: number;
+  /** Minimum time between two request starts to one host. */
+  minGapMs: number;
+  /** Honour robots.txt; a source may set false explicitly. */
+  respectRobots: boolean;
+}
+
+export interface PageRequest {
+  url: string;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  /** Adapter state carried to `parse` (page number, matrix cell, ...). */
+  meta?: Record<string, unknown>;
+  /** For browser pages: what must be on the page before it is read. */
+  readiness?: Readiness;
+}
+
+export type Readiness =
+  | { selector: string }
+  | { response: string }
+  | { function: string };
+
+export interface FetchedPage {
+  /** Final URL after redirects. */
+  url: string;
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  fetchedAt: Date;
+  sha256: string;
+  /** Paths of evidence files written for this page (browser screenshots, rendered HTML). */
+  evidence?: { screenshotPath?: string; screenshotSha256?: string };
+}
+
+export interface ParsedPage {
+  listings: NormalizedListing[];
+  failures: ParseFailure[];
+  next: PageRequest[];
+}
+
+/** Thrown by `parse` when a whole page is unusable (error envelope, layout change). */
+export class PageError extends Error {
+  override readonly name = 'PageError';
+}

@@ -1,0 +1,90 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import type { Database } from './schema.ts';
+
+/**
+ * An open store: Kysely over embedded PGlite (default) or a real Postgres.
+ *
+ * @example
+ * const store = await openStore({ databaseUrl: process.env.DATABASE_URL });
+ * const runs = await store.db.selectFrom('crawl_runs').selectAll().execute();
+ * await store.close();
+ */
+export interface Store {
+  db: Kysely<Database>;
+  /** Which engine is behind `db`; PGlite allows one process at a time on a data folder. */
+  engine: 'pglite' | 'postgres';
+  /** Where the store lives: the Postgres URL (without password) or the PGlite folder. */
+  location: string;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** A `postgres://` URL; when set, a pg Pool is used instead of PGlite. */
+  databaseUrl?: string | undefined;
+  /** PGlite data folder, or `memory://` for a throwaway in-memory store. */
+  pgliteDir?: string | undefined;
+  /** Connections in the Postgres pool. Default 10. */
+  poolSize?: number;
+}
+
+/** Opens the store the environment asks for (see `storeOptionsFromEnv`). */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
+  return openPglite(options.pgliteDir ?? 'memory://');
+}
+
+/**
+ * Reads `DATABASE_URL` and `OTCWATCH_DATA` (default `./.otcwatch`); the
+ * PGlite folder is `<data>/pgdata`.
+ */
+export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): StoreOptions {
+  return { databaseUrl: env.DATABASE_URL || undefined, pgliteDir: path.join(dataDirFromEnv(env), 'pgdata') };
+}
+
+/** The folder for the embedded store and evidence files. */
+export function dataDirFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(env.OTCWATCH_DATA || '.otcwatch');
+}
+
+async function openPostgres(databaseUrl: string, poolSize: number): Promise<Store> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (error) {
+    await pool.end();
+    throw new Error(`cannot connect to Postgres at ${redact(databaseUrl)}: ${(error as Error).message}; check DATABASE_URL`);
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, engine: 'postgres', location: redact(databaseUrl), close: () => db.destroy() };
+}
+
+async function openPglite(dir: string): Promise<Store> {
+  if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true });
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(dir);
+  } catch (error) {
+    throw new Error(
+      `cannot open the embedded store in ${dir}: ${(error as Error).message}; ` +
+        'is another otcwatch process using it? (PGlite allows one process per data folder; use DATABASE_URL for several)',
+    );
+  }
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return { db, engine: 'pglite', location: dir, close: () => db.destroy() };
+}
+
+function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparseable DATABASE_URL)';
+  }
+}

@@ -1,0 +1,50 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from './schema.ts';
+
+export interface RunSummary {
+  runId: number;
+  listings: number;
+  operators: number;
+  /** Listings per domestic payment method in the run, most common first. */
+  domesticMethods: { code: string; listings: number; operators: number }[];
+  unknownMethods: string[];
+}
+
+/**
+ * What one snapshot holds, in numbers an investigator reads first.
+ *
+ * @example
+ * const summary = await summarizeRun(db, runId);
+ */
+export async function summarizeRun(db: Kysely<Database>, runId: number): Promise<RunSummary> {
+  const totals = await db
+    .selectFrom('listing_observations')
+    .where('run_id', '=', runId)
+    .select([sql<number>`count(*)::int`.as('listings'), sql<number>`count(distinct operator_id)::int`.as('operators')])
+    .executeTakeFirstOrThrow();
+  const domestic = await db
+    .selectFrom('listing_payment_methods as lpm')
+    .innerJoin('payment_methods as pm', 'pm.code', 'lpm.method_code')
+    .innerJoin('listing_observations as o', (j) => j.onRef('o.run_id', '=', 'lpm.run_id').onRef('o.listing_id', '=', 'lpm.listing_id'))
+    .where('lpm.run_id', '=', runId)
+    .where('pm.is_domestic', '=', true)
+    .groupBy('pm.code')
+    .select(['pm.code', sql<number>`count(*)::int`.as('listings'), sql<number>`count(distinct o.operator_id)::int`.as('operators')])
+    .orderBy('listings', 'desc')
+    .execute();
+  const unknown = await db
+    .selectFrom('listing_payment_methods')
+    .where('run_id', '=', runId)
+    .where('method_code', 'is', null)
+    .select('raw_text')
+    .distinct()
+    .orderBy('raw_text')
+    .execute();
+  return {
+    runId,
+    listings: Number(totals.listings),
+    operators: Number(totals.operators),
+    domesticMethods: domestic.map((d) => ({ code: d.code, listings: Number(d.listings), operators: Number(d.operators) })),
+    unknownMethods: unknown.map((u) => u.raw_text),
+  };
+}
