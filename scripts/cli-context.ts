@@ -1,0 +1,37 @@
+import type { Store } from '../store/connection.ts';
+import { dataDirFromEnv, storeOptionsFromEnv } from '../store/connection.ts';
+import { openMigratedStore } from '../store/open-migrated-store.ts';
+import { registerBuiltinSources } from './jobs/builtin-sources.ts';
+
+/**
+ * Runs a command body against the store the environment names
+ * (`DATABASE_URL`, else PGlite in `OTCWATCH_DATA`), migrated and with the
+ * built-in sources registered, and always closes it.
+ */
+export async function withStore<T>(body: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openMigratedStore(storeOptionsFromEnv());
+  try {
+    await registerBuiltinSources(store);
+    return await body(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** The data folder (embedded store, evidence files). */
+export function dataDir(): string {
+  return dataDirFromEnv();
+}
+
+/** An error meant for the person at the terminal: printed as one line, no stack. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Parses a whole number option, or throws a UsageError naming the option. */
+export function intOption(name: string, value: string | undefined, min = 0): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${name} must be a whole number ≥ ${min}, got "${value}"`);
+  return n;
+}

@@ -1,0 +1,21 @@
+import { Command } from 'commander';
+import { commands } from './commands/index.ts';
+
+/**
+ * The `otcwatch` command line: each command is one file in `commands/`.
+ * Errors end the process with exit code 1 and one line saying why.
+ */
+const program = new Command('otcwatch')
+  .description('Watch OTC / P2P crypto marketplaces: crawl, snapshot, diff and alert on seller listings.')
+  .version('0.1.0')
+  .showHelpAfterError('(add --help for usage)');
+
+for (const register of commands) register(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.stderr.write(`otcwatch: ${(error as Error).message}\n`);
+  if (process.env.OTCWATCH_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+  process.exitCode = 1;
+}

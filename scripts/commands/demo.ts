@@ -1,0 +1,97 @@
+import type { Command } from 'commander';
+import { getAdapter } from '../../crawler/sources/index.ts';
+import { summarizeRun } from '../../store/run-summary.ts';
+import { upsertSource } from '../../store/sources.ts';
+import type { Store } from '../../store/connection.ts';
+import { dataDir, intOption, withStore } from '../cli-context.ts';
+import { startDemoMarketplace } from '../demo/marketplace-server.ts';
+import { createCrawlServices } from '../jobs/crawl-services.ts';
+import { runCrawlJob } from '../jobs/crawl-job.ts';
+import { describeCrawl } from './crawl.ts';
+
+/** The demo sources crawled by `otcwatch demo`, in order. */
+export const DEMO_SOURCES = ['demo-api', 'demo-html'];
+
+export function registerDemo(program: Command): void {
+  const demo = program
+    .command('demo')
+    .description('run otcwatch end to end against the built-in demo marketplace')
+    .addHelpText('after', '\nExamples:\n  otcwatch demo\n  otcwatch demo --ticks 5 --seed 7\n  otcwatch demo serve --port 8787');
+
+  demo
+    .command('run', { isDefault: true })
+    .description('start the demo marketplace, crawl it over several ticks into the store, print what was found')
+    .option('--ticks <n>', 'how many marketplace ticks to crawl', '3')
+    .option('--seed <n>', 'marketplace seed', '42')
+    .action(async (options: { ticks: string; seed: string }) => {
+      const ticks = intOption('--ticks', options.ticks, 1)!;
+      const market = await startDemoMarketplace({ seed: intOption('--seed', options.seed, 0)! });
+      console.log(`demo marketplace at ${market.url} (seed ${options.seed})`);
+      try {
+        await withStore(async (store) => {
+          console.log(`store: ${store.engine} ${store.location}`);
+          await pointDemoSourcesAt(store, market.url);
+          const services = createCrawlServices({ dataDir: dataDir() });
+          try {
+            for (let tick = 0; tick < ticks; tick += 1) {
+              if (tick > 0) market.advance();
+              console.log(`\ntick ${market.tick}`);
+              for (const sourceId of DEMO_SOURCES) {
+                const result = await runCrawlJob(store, services, sourceId);
+                console.log(`  ${describeCrawl(result)}`);
+                const summary = await summarizeRun(store.db, result.runId);
+                const methods = summary.domesticMethods.map((m) => `${m.code} ${m.listings}`).join(', ');
+                console.log(`    ${summary.operators} operators; domestic payment methods: ${methods || 'none'}`);
+              }
+            }
+          } finally {
+            await services.close();
+          }
+        });
+      } finally {
+        await market.close();
+      }
+      console.log('\nquery it: otcwatch runs; otcwatch sql "select * from listing_observations limit 5"');
+    });
+
+  demo
+    .command('serve')
+    .description('serve the demo marketplace until stopped (for crawling it by hand)')
+    .option('--port <n>', 'port on 127.0.0.1', '8787')
+    .option('--seed <n>', 'marketplace seed', '42')
+    .option('--tick-every <seconds>', 'advance the marketplace every N seconds (0 = only by POST /_demo/advance)', '0')
+    .action(async (options: { port: string; seed: string; tickEvery: string }) => {
+      const market = await startDemoMarketplace({ port: intOption('--port', options.port, 0)!, seed: intOption('--seed', options.seed, 0)! });
+      const every = intOption('--tick-every', options.tickEvery, 0)!;
+      const timer = every > 0 ? setInterval(() => market.advance(), every * 1000) : undefined;
+      console.log(`demo marketplace at ${market.url}: /api/v1/ads, /market, /app; POST /_demo/advance moves a tick. Ctrl-C stops.`);
+      await waitForSignal();
+      if (timer) clearInterval(timer);
+      await market.close();
+    });
+}
+
+/** Points the demo sources at this marketplace, keeping their other settings. */
+async function pointDemoSourcesAt(store: Store, url: string): Promise<void> {
+  for (const id of DEMO_SOURCES) {
+    const adapter = getAdapter(id);
+    await upsertSource(store.db, {
+      id,
+      adapter: id,
+      platform: adapter.platform,
+      kind: adapter.kind,
+      baseUrl: url,
+      params: adapter.defaultParams ?? {},
+      politeness: adapter.defaultPoliteness ?? {},
+      hostCountry: adapter.hostCountry ?? null,
+    });
+  }
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+

@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { listRuns } from '../../store/crawl-runs.ts';
+import { intOption, withStore } from '../cli-context.ts';
+import { formatTable } from '../format/table.ts';
+
+export function registerRuns(program: Command): void {
+  program
+    .command('runs')
+    .description('list crawl runs (snapshots), newest first')
+    .option('--source <id>', 'only this source')
+    .option('--limit <n>', 'how many', '20')
+    .option('--json', 'print as JSON')
+    .addHelpText('after', '\nExamples:\n  otcwatch runs\n  otcwatch runs --source demo-api --limit 5')
+    .action(async (options: { source?: string; limit: string; json?: boolean }) => {
+      await withStore(async (store) => {
+        const runs = await listRuns(store.db, { ...(options.source ? { sourceId: options.source } : {}), limit: intOption('--limit', options.limit, 1)! });
+        if (options.json) {
+          console.log(JSON.stringify(runs));
+          return;
+        }
+        console.log(
+          formatTable(
+            runs.map((r) => ({
+              run: r.id,
+              source: r.source_id,
+              status: r.status,
+              started: r.started_at.toISOString(),
+              seconds: r.finished_at ? ((r.finished_at.getTime() - r.started_at.getTime()) / 1000).toFixed(2) : '',
+              pages_ok: r.pages_ok,
+              pages_failed: r.pages_failed,
+              listings: r.listings_count,
+              parse_failures: r.parse_failures_count,
+              error: r.error ?? '',
+            })),
+            { maxCellWidth: 70 },
+          ),
+        );
+      });
+    });
+}

@@ -1,0 +1,82 @@
+import type { Command } from 'commander';
+import { listRuns } from '../../store/crawl-runs.ts';
+import { findSource, listSources, upsertSource } from '../../store/sources.ts';
+import { intOption, UsageError, withStore } from '../cli-context.ts';
+import { formatTable } from '../format/table.ts';
+
+export function registerSources(program: Command): void {
+  const sources = program
+    .command('sources')
+    .description('list and configure marketplace sources')
+    .addHelpText('after', '\nExamples:\n  otcwatch sources\n  otcwatch sources set demo-api --base-url http://127.0.0.1:8787 --min-gap-ms 200');
+
+  sources
+    .command('list', { isDefault: true })
+    .description('list sources with their last run')
+    .action(async () => {
+      await withStore(async (store) => {
+        const rows = await listSources(store.db);
+        const table = [];
+        for (const s of rows) {
+          const [last] = await listRuns(store.db, { sourceId: s.id, limit: 1 });
+          table.push({
+            source: s.id,
+            adapter: s.adapter,
+            kind: s.kind,
+            platform: s.platform,
+            base_url: s.base_url,
+            enabled: s.enabled,
+            last_run: last ? `#${last.id} ${last.status} ${last.started_at.toISOString()}` : '',
+          });
+        }
+        console.log(formatTable(table, { maxCellWidth: 60 }));
+      });
+    });
+
+  sources
+    .command('set')
+    .description("change a source's base URL, politeness or state")
+    .argument('<source>', 'source id')
+    .option('--base-url <url>', 'where to crawl it (a mirror, a local test server)')
+    .option('--min-gap-ms <ms>', 'minimum time between two requests to its host')
+    .option('--concurrency <n>', 'requests in flight to its host at once')
+    .option('--requests-per-interval <n>', 'at most this many requests per --interval-ms (0 = no cap)')
+    .option('--interval-ms <ms>', 'window for --requests-per-interval')
+    .option('--no-robots', 'do not honour robots.txt (only with the site owner\'s permission)')
+    .option('--robots', 'honour robots.txt again')
+    .option('--max-pages <n>', 'page cap of one crawl')
+    .option('--disable', 'skip this source in scheduled crawls')
+    .option('--enable', 'crawl this source again')
+    .action(async (id: string, options: Record<string, string | boolean | undefined>, command: Command) => {
+      await withStore(async (store) => {
+        const row = await findSource(store.db, id);
+        if (!row) throw new UsageError(`unknown source "${id}"; list them with: otcwatch sources`);
+        const politeness: Record<string, unknown> = { ...row.politeness };
+        const setNumber = (key: string, flag: string, min: number) => {
+          const value = intOption(flag, options[key] as string | undefined, min);
+          if (value !== undefined) politeness[key] = value;
+        };
+        setNumber('minGapMs', '--min-gap-ms', 0);
+        setNumber('concurrency', '--concurrency', 1);
+        setNumber('requestsPerInterval', '--requests-per-interval', 0);
+        setNumber('intervalMs', '--interval-ms', 1);
+        if (command.getOptionValueSource('robots') === 'cli') politeness.respectRobots = options.robots !== false;
+        const params: Record<string, unknown> = { ...row.params };
+        const maxPages = intOption('--max-pages', options.maxPages as string | undefined, 1);
+        if (maxPages !== undefined) params.maxPages = maxPages;
+        if (options.baseUrl) new URL(options.baseUrl as string);
+        await upsertSource(store.db, {
+          id,
+          adapter: row.adapter,
+          platform: row.platform,
+          kind: row.kind,
+          baseUrl: (options.baseUrl as string | undefined) ?? row.base_url,
+          params,
+          politeness,
+          hostCountry: row.host_country,
+          enabled: options.disable ? false : options.enable ? true : row.enabled,
+        });
+        console.log(`source ${id} updated`);
+      });
+    });
+}

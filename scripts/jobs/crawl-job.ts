@@ -1,0 +1,78 @@
+import { crawlSource, type CrawlProgress } from '../../crawler/crawl-runner.ts';
+import type { PolitenessConfig } from '../../crawler/source-adapter.ts';
+import { getAdapter } from '../../crawler/sources/index.ts';
+import type { Store } from '../../store/connection.ts';
+import { failAbandonedRuns, failRun, startRun } from '../../store/crawl-runs.ts';
+import { writeSnapshot } from '../../store/snapshot-writer.ts';
+import { findSource } from '../../store/sources.ts';
+import type { CrawlServices } from './crawl-services.ts';
+import { sourceConfigOf } from './source-config.ts';
+
+export interface CrawlJobOptions {
+  /** Politeness overrides for this crawl only. */
+  politeness?: Partial<PolitenessConfig>;
+  maxPages?: number;
+  signal?: AbortSignal;
+  onProgress?: (progress: CrawlProgress) => void;
+}
+
+export interface CrawlJobResult {
+  runId: number;
+  sourceId: string;
+  status: 'complete' | 'partial' | 'failed';
+  error: string | null;
+  pagesOk: number;
+  pagesFailed: number;
+  listings: number;
+  parseFailures: number;
+  elapsedMs: number;
+}
+
+/**
+ * One snapshot of one source, end to end: open a run, crawl, write the
+ * snapshot in one transaction. An unexpected error marks the run failed
+ * and is rethrown; nothing half-written looks complete.
+ *
+ * @example
+ * const result = await runCrawlJob(store, services, 'demo-api');
+ * console.log(result.status, result.listings);
+ */
+export async function runCrawlJob(store: Store, services: CrawlServices, sourceId: string, options: CrawlJobOptions = {}): Promise<CrawlJobResult> {
+  const row = await findSource(store.db, sourceId);
+  if (!row) throw new Error(`unknown source "${sourceId}"; list them with: otcwatch sources`);
+  const adapter = getAdapter(row.adapter);
+  const source = sourceConfigOf(row, adapter, options.politeness);
+  if (options.maxPages !== undefined) source.maxPages = options.maxPages;
+  services.limiter.configure(new URL(source.baseUrl).host, source.politeness);
+
+  const started = performance.now();
+  await failAbandonedRuns(store.db, sourceId);
+  const runId = await startRun(store.db, sourceId);
+  try {
+    const fetcher = await services.fetcherFor(adapter.fetcher);
+    const result = await crawlSource({
+      adapter,
+      source,
+      fetcher,
+      evidence: services.evidence,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    await writeSnapshot(store.db, { runId, platform: adapter.platform, status: result.status, error: result.error, pages: result.pages });
+    const listingKeys = new Set(result.pages.flatMap((p) => p.listings.map((l) => l.listingKey)));
+    return {
+      runId,
+      sourceId,
+      status: result.status,
+      error: result.error,
+      pagesOk: result.pages.filter((p) => p.outcome === 'ok').length,
+      pagesFailed: result.pages.filter((p) => p.outcome === 'failed').length,
+      listings: listingKeys.size,
+      parseFailures: result.pages.reduce((n, p) => n + p.failures.length, 0),
+      elapsedMs: performance.now() - started,
+    };
+  } catch (error) {
+    await failRun(store.db, runId, `crawl aborted: ${(error as Error).message}`);
+    throw error;
+  }
+}

@@ -1,0 +1,59 @@
+import path from 'node:path';
+import { EvidenceFiles } from '../../crawler/evidence-files.ts';
+import { HostLimiter } from '../../crawler/fetch/host-limiter.ts';
+import { HttpFetcher } from '../../crawler/fetch/http-fetcher.ts';
+import { DEFAULT_USER_AGENT } from '../../crawler/fetch/user-agent.ts';
+import type { Fetcher } from '../../crawler/fetcher.ts';
+
+/**
+ * The long-lived parts every crawl in a process shares: one per-host
+ * limiter (so a host's limit holds across sources and fetchers), the robots
+ * cache, the HTTP fetcher and the evidence folder.
+ *
+ * @example
+ * const services = createCrawlServices({ dataDir });
+ * await runCrawlJob(store, services, 'demo-api');
+ * await services.close();
+ */
+export interface CrawlServices {
+  limiter: HostLimiter;
+  http: HttpFetcher;
+  evidence: EvidenceFiles;
+  userAgent: string;
+  /** The fetcher for an adapter's `fetcher` kind. */
+  fetcherFor(kind: 'http' | 'browser'): Promise<Fetcher>;
+  close(): Promise<void>;
+}
+
+export interface CrawlServicesOptions {
+  dataDir: string;
+  userAgent?: string;
+  /** Retry settings of the HTTP fetcher (tests shorten the backoff). */
+  retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number; maxRetryAfterMs?: number };
+  timeoutMs?: number;
+}
+
+export function createCrawlServices(options: CrawlServicesOptions): CrawlServices {
+  const userAgent = options.userAgent ?? process.env.OTCWATCH_USER_AGENT ?? DEFAULT_USER_AGENT;
+  const limiter = new HostLimiter();
+  // robots.txt is read through this same fetcher, so it counts against the host's limit.
+  const http = new HttpFetcher({
+    limiter,
+    userAgent,
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+  });
+  return {
+    limiter,
+    http,
+    userAgent,
+    evidence: new EvidenceFiles(path.join(options.dataDir, 'evidence')),
+    async fetcherFor(kind) {
+      if (kind === 'http') return http;
+      throw new Error('browser sources need the browser fetcher, which is not available in this build');
+    },
+    async close() {
+      await limiter.onIdle();
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import type { SourceAdapter, SourceConfig, PolitenessConfig } from '../../crawler/source-adapter.ts';
+import type { SourceRow } from '../../store/sources.ts';
+
+/** Pages a crawl reads at most unless the source's params say `maxPages`. */
+export const DEFAULT_MAX_PAGES = 500;
+
+/** Politeness of a source nobody configured: one request at a time, 1 s apart, robots honoured. */
+export const DEFAULT_POLITENESS: PolitenessConfig = {
+  requestsPerInterval: 0,
+  intervalMs: 1000,
+  concurrency: 1,
+  minGapMs: 1000,
+  respectRobots: true,
+};
+
+/**
+ * The config an adapter crawls with: its defaults, overlaid by the stored
+ * source row, overlaid by the caller's overrides (e.g. `crawl --min-gap-ms`).
+ */
+export function sourceConfigOf(row: SourceRow, adapter: SourceAdapter, overrides: Partial<PolitenessConfig> = {}): SourceConfig {
+  const params = { ...adapter.defaultParams, ...row.params };
+  const maxPages = Number(params.maxPages ?? DEFAULT_MAX_PAGES);
+  if (!Number.isInteger(maxPages) || maxPages < 1) throw new Error(`source ${row.id}: params.maxPages must be a whole number ≥ 1`);
+  return {
+    id: row.id,
+    adapter: row.adapter,
+    baseUrl: row.base_url,
+    params,
+    maxPages,
+    politeness: { ...DEFAULT_POLITENESS, ...adapter.defaultPoliteness, ...(row.politeness as Partial<PolitenessConfig>), ...definedOnly(overrides) },
+  };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
