@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
+import { lockDataFolder } from './data-folder-lock.ts';
 import type { Database } from './schema.ts';
 
 /**
@@ -28,6 +29,8 @@ export interface StoreOptions {
   databaseUrl?: string | undefined;
   /** PGlite data folder, or `memory://` for a throwaway in-memory store. */
   pgliteDir?: string | undefined;
+  /** Start an in-memory PGlite from this data-folder dump (`PGlite.dumpDataDir`) instead of an empty cluster. */
+  pgliteLoadFrom?: Blob | undefined;
   /** Connections in the Postgres pool. Default 10. */
   poolSize?: number;
 }
@@ -35,7 +38,7 @@ export interface StoreOptions {
 /** Opens the store the environment asks for (see `storeOptionsFromEnv`). */
 export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
-  return openPglite(options.pgliteDir ?? 'memory://');
+  return openPglite(options.pgliteDir ?? 'memory://', options.pgliteLoadFrom);
 }
 
 /**
@@ -64,19 +67,27 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<Stor
   return { db, engine: 'postgres', location: redact(databaseUrl), close: () => db.destroy() };
 }
 
-async function openPglite(dir: string): Promise<Store> {
-  if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true });
+async function openPglite(dir: string, loadDataDir: Blob | undefined): Promise<Store> {
+  const inMemory = dir.startsWith('memory://');
+  if (!inMemory) mkdirSync(dir, { recursive: true });
+  const release = inMemory ? () => {} : lockDataFolder(dir);
   let pglite: PGlite;
   try {
-    pglite = await PGlite.create(dir);
+    pglite = await PGlite.create(dir, loadDataDir ? { loadDataDir } : {});
   } catch (error) {
-    throw new Error(
-      `cannot open the embedded store in ${dir}: ${(error as Error).message}; ` +
-        'is another otcwatch process using it? (PGlite allows one process per data folder; use DATABASE_URL for several)',
-    );
+    release();
+    throw new Error(`cannot open the embedded store in ${dir}: ${(error as Error).message}`);
   }
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
-  return { db, engine: 'pglite', location: dir, close: () => db.destroy() };
+  return {
+    db,
+    engine: 'pglite',
+    location: dir,
+    async close() {
+      await db.destroy();
+      release();
+    },
+  };
 }
 
 function redact(url: string): string {

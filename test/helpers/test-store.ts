@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
+import { migrateToLatest } from '../../store/migrate.ts';
+import { syncPaymentMethodCatalog } from '../../store/payment-methods.ts';
+import type { Database } from '../../store/schema.ts';
 import type { Store } from '../../store/connection.ts';
 import { openStore } from '../../store/connection.ts';
 import { openMigratedStore } from '../../store/open-migrated-store.ts';
@@ -12,7 +18,10 @@ import { openMigratedStore } from '../../store/open-migrated-store.ts';
 export async function createTestStore(options: { migrated?: boolean } = {}): Promise<Store> {
   const open = options.migrated === false ? openStore : openMigratedStore;
   const serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) return open({ pgliteDir: 'memory://' });
+  if (!serverUrl) {
+    if (options.migrated === false) return openStore({ pgliteDir: 'memory://' });
+    return openStore({ pgliteDir: 'memory://', pgliteLoadFrom: await migratedPgliteTemplate() });
+  }
 
   const name = `otcwatch_test_${randomBytes(6).toString('hex')}`;
   await adminQuery(serverUrl, `create database ${name}`);
@@ -26,6 +35,25 @@ export async function createTestStore(options: { migrated?: boolean } = {}): Pro
       await adminQuery(serverUrl, `drop database if exists ${name} with (force)`);
     },
   };
+}
+
+let template: Promise<Blob> | undefined;
+
+/**
+ * A migrated PGlite cluster, dumped once per test process: starting from the
+ * dump skips initdb and the migrations, which cost seconds per test.
+ */
+function migratedPgliteTemplate(): Promise<Blob> {
+  template ??= (async () => {
+    const pglite = await PGlite.create('memory://');
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    await migrateToLatest(db);
+    await syncPaymentMethodCatalog(db);
+    const dump = await pglite.dumpDataDir('none');
+    await db.destroy();
+    return dump;
+  })();
+  return template;
 }
 
 /** Which engine the suite runs on, for test titles. */
