@@ -23,18 +23,27 @@ export async function createTestStore(options: { migrated?: boolean } = {}): Pro
     return openStore({ pgliteDir: 'memory://', pgliteLoadFrom: await migratedPgliteTemplate() });
   }
 
-  const name = `otcwatch_test_${randomBytes(6).toString('hex')}`;
-  await adminQuery(serverUrl, `create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const store = await open({ databaseUrl: url.toString(), poolSize: 4 });
+  const database = await createTestDatabase(serverUrl);
+  const store = await open({ databaseUrl: database.url, poolSize: 4 });
   return {
     ...store,
     async close() {
       await store.close();
-      await adminQuery(serverUrl, `drop database if exists ${name} with (force)`);
+      await database.drop();
     },
   };
+}
+
+/**
+ * A new, empty database on the server of `serverUrl`, for a test that
+ * needs a URL of its own (e.g. to hand to a child process).
+ */
+export async function createTestDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `otcwatch_test_${randomBytes(6).toString('hex')}`;
+  await adminQuery(serverUrl, `create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => adminQuery(serverUrl, `drop database if exists ${name} with (force)`) };
 }
 
 let template: Promise<Blob> | undefined;
