@@ -1,7 +1,7 @@
 import type { EvidenceFiles } from './evidence-files.ts';
 import type { Fetcher } from './fetcher.ts';
 import type { NormalizedListing, ParseFailure } from './listing.ts';
-import type { FetchedPage, PageRequest, SourceAdapter, SourceConfig } from './source-adapter.ts';
+import { PageError, type FetchedPage, type PageRequest, type SourceAdapter, type SourceConfig } from './source-adapter.ts';
 
 /** One page as the runner saw it: its evidence, and what the adapter made of it. */
 export interface CrawledPage {
@@ -146,7 +146,9 @@ async function crawlPage(
     const parsed = adapter.parse(fetched, request, source);
     return { crawled: { ...base, outcome: 'ok', error: null, listings: parsed.listings, failures: parsed.failures }, next: parsed.next };
   } catch (error) {
-    return { crawled: { ...base, outcome: 'failed', error: (error as Error).message, listings: [], failures: [] }, next: [] };
+    // A page failed as a layout change keeps its raw rows; its listings are dropped, never half-trusted.
+    const failures = error instanceof PageError ? error.failures : [];
+    return { crawled: { ...base, outcome: 'failed', error: (error as Error).message, listings: [], failures }, next: [] };
   }
 }
 

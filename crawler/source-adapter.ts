@@ -86,7 +86,20 @@ export interface ParsedPage {
   next: PageRequest[];
 }
 
-/** Thrown by `parse` when a whole page is unusable (error envelope, layout change). */
+/**
+ * Thrown by `parse` when a whole page is unusable (error envelope, layout
+ * change). It may carry the rows that failed to parse, so a page failed as a
+ * layout change still keeps its raw rows as evidence.
+ *
+ * @example
+ * throw new PageError(`${url}: 5 of 5 rows failed to parse — layout changed?`, { failures });
+ */
 export class PageError extends Error {
   override readonly name = 'PageError';
+  readonly failures: ParseFailure[];
+
+  constructor(message: string, options?: ErrorOptions & { failures?: ParseFailure[] }) {
+    super(message, options);
+    this.failures = options?.failures ?? [];
+  }
 }

@@ -1,5 +1,8 @@
 import type { Migration } from 'kysely';
 import * as foundation from './0001-foundation.ts';
+import * as alerts from './0002-alerts.ts';
+import * as scoresSchedules from './0003-scores-schedules.ts';
+import * as investigatorViews from './0004-investigator-views.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from disk) so they
@@ -7,4 +10,7 @@ import * as foundation from './0001-foundation.ts';
  */
 export const migrations: Record<string, Migration> = {
   '0001-foundation': foundation,
+  '0002-alerts': alerts,
+  '0003-scores-schedules': scoresSchedules,
+  '0004-investigator-views': investigatorViews,
 };

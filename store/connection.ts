@@ -56,6 +56,10 @@ export function dataDirFromEnv(env: NodeJS.ProcessEnv = process.env): string {
 
 async function openPostgres(databaseUrl: string, poolSize: number): Promise<Store> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+  // An idle connection can be ended by the server (restart, `drop database … with (force)` right
+  // after close); the pool drops that client and opens another when needed. Without a listener
+  // the pool re-emits the error as an uncaught exception that kills the process.
+  pool.on('error', () => {});
   try {
     const client = await pool.connect();
     client.release();

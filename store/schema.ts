@@ -15,6 +15,12 @@ export interface Database {
   payment_methods: PaymentMethodsTable;
   payment_method_aliases: PaymentMethodAliasesTable;
   parse_failures: ParseFailuresTable;
+  alerts: AlertsTable;
+  alert_deliveries: AlertDeliveriesTable;
+  operator_signals: OperatorSignalsTable;
+  operator_scores: OperatorScoresTable;
+  run_host_locations: RunHostLocationsTable;
+  schedules: SchedulesTable;
 }
 
 type Decimal = ColumnType<string, string, string>;
@@ -133,5 +139,92 @@ export interface ParseFailuresTable {
   raw: string;
   error: string;
   field_path: string | null;
+  created_at: CreatedAt;
+}
+
+export type AlertKind =
+  | 'new_domestic_payment_method'
+  | 'new_domestic_facing_operator'
+  | 'operator_vanished'
+  | 'price_move'
+  | 'volume_move';
+
+export interface AlertsTable {
+  id: Generated<number>;
+  kind: AlertKind;
+  source_id: string;
+  /** The run that raised it. */
+  run_id: number;
+  operator_id: number | null;
+  listing_id: number | null;
+  /** One readable line. */
+  subject: string;
+  payload: JSONColumnType<Record<string, unknown>>;
+  /** Unique: the same fact raised twice is one alert. */
+  dedup_key: string;
+  created_at: CreatedAt;
+  acked_at: Date | null;
+}
+
+export type DeliveryStatus = 'pending' | 'sending' | 'delivered' | 'failed';
+
+export interface AlertDeliveriesTable {
+  alert_id: number;
+  /** Sink name: `console`, `file`, `webhook`. */
+  sink: string;
+  status: ColumnType<DeliveryStatus, DeliveryStatus | undefined, DeliveryStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  /** When a failed (or claimed) delivery may be tried again. */
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  delivered_at: Date | null;
+}
+
+/** One explainable signal of an operator's domestic-facing score; see `store/signals/`. */
+export interface OperatorSignalsTable {
+  operator_id: number;
+  signal: string;
+  weight: Decimal;
+  /** 0–1: how fully the signal holds. */
+  strength: Decimal;
+  /** weight × strength. */
+  points: Decimal;
+  /** What the signal rests on: listing ids, run ids, the matched text. Contact handles in full. */
+  evidence: JSONColumnType<Record<string, unknown>>;
+  run_id: number | null;
+  computed_at: CreatedAt;
+}
+
+export interface OperatorScoresTable {
+  operator_id: number;
+  /** Sum of the operator's signal points, 0–100. */
+  score: Decimal;
+  domestic_facing: boolean;
+  run_id: number | null;
+  computed_at: CreatedAt;
+}
+
+/** Where a run's host was, by DNS and offline GeoIP; `country` null when unknown (`note` says why). */
+export interface RunHostLocationsTable {
+  run_id: number;
+  host: string;
+  address: string | null;
+  country: string | null;
+  note: string | null;
+  resolved_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface SchedulesTable {
+  id: Generated<number>;
+  source_id: string;
+  /** A croner pattern: 5 fields (minutes), or 6 with seconds first. */
+  cron: string;
+  /** IANA zone the pattern is read in. */
+  timezone: ColumnType<string, string | undefined, string>;
+  max_pages: number | null;
+  enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  /** The first occurrence strictly after this time is the one owed. */
+  due_after: ColumnType<Date, Date | string | undefined, Date | string>;
+  last_run_id: number | null;
   created_at: CreatedAt;
 }

@@ -1,5 +1,6 @@
 import type { NormalizedListing, ParseFailure } from '../listing.ts';
-import { normalizeListing, type RawListing } from '../normalize/listing.ts';
+import { normalizeListing, type ListingContext, type RawListing } from '../normalize/listing.ts';
+import { PageError } from '../source-adapter.ts';
 
 export interface ParseRowsOptions<Row> {
   platform: string;
@@ -8,22 +9,42 @@ export interface ParseRowsOptions<Row> {
   raw: (row: Row) => string;
   /** Pulls the loosely-typed fields out of a row; may throw naming a field. */
   extract: (row: Row) => RawListing;
+  /** Where each field sits in the platform's row (`{ price: 'adv.price' }`), so a failure names the platform's field. */
+  fieldPaths?: ListingContext['fieldPaths'];
+  /**
+   * Share of a page's rows that may fail before the whole page is failed as
+   * a layout change (judged on pages of at least 4 rows; a page whose every
+   * row fails is always failed). @default 0.5
+   */
+  maxFailureShare?: number;
 }
+
+/** Below this many rows one bad row is too large a share to mean anything; only "all failed" counts. */
+const MIN_ROWS_FOR_SHARE = 4;
+const DEFAULT_MAX_FAILURE_SHARE = 0.5;
 
 /**
  * Turns a page's rows into listings, one row at a time: a row that fails
  * becomes a parse failure with its raw text and the failing field, and
  * never stops the others. Every adapter parses its rows through here.
  *
+ * When too many rows fail (see `maxFailureShare`) the page itself is
+ * unusable: a renamed field breaks every row alike, and storing the few
+ * rows that happen to survive would read as the others vanishing. It throws
+ * `PageError` carrying the failures, so the page fails, the run is partial
+ * and the raw rows are kept. An empty row list is not judged here: whether
+ * it means "no results" is the platform's to say.
+ *
  * @example
- * const { listings, failures } = parseRows(body.data, { platform: 'binance', url, raw: JSON.stringify, extract: toRawListing });
+ * const { listings, failures } = parseRows(body.data, { platform: 'binance', url, raw: JSON.stringify, extract: toRawListing, fieldPaths: { price: 'adv.price' } });
  */
 export function parseRows<Row>(rows: readonly Row[], options: ParseRowsOptions<Row>): { listings: NormalizedListing[]; failures: ParseFailure[] } {
   const listings: NormalizedListing[] = [];
   const failures: ParseFailure[] = [];
+  const context: ListingContext = { platform: options.platform, url: options.url, ...(options.fieldPaths ? { fieldPaths: options.fieldPaths } : {}) };
   for (const row of rows) {
     try {
-      listings.push(normalizeListing(options.extract(row), { platform: options.platform, url: options.url }));
+      listings.push(normalizeListing(options.extract(row), context));
     } catch (error) {
       failures.push({
         raw: safeRaw(options.raw, row),
@@ -33,7 +54,19 @@ export function parseRows<Row>(rows: readonly Row[], options: ParseRowsOptions<R
       });
     }
   }
+  if (tooManyFailed(failures.length, rows.length, options.maxFailureShare ?? DEFAULT_MAX_FAILURE_SHARE)) {
+    throw new PageError(
+      `${options.url}: ${failures.length} of ${rows.length} rows failed to parse — layout changed? First: ${failures[0]!.error}`,
+      { failures },
+    );
+  }
   return { listings, failures };
+}
+
+function tooManyFailed(failed: number, total: number, maxShare: number): boolean {
+  if (failed === 0) return false;
+  if (failed === total) return true;
+  return total >= MIN_ROWS_FOR_SHARE && failed / total > maxShare;
 }
 
 function safeRaw<Row>(raw: (row: Row) => string, row: Row): string {

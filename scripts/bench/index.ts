@@ -5,6 +5,9 @@
  */
 const benchmarks: Record<string, () => Promise<{ run(argv: string[]): Promise<void> }>> = {
   crawl: () => import('./crawl-bench.ts'),
+  browser: () => import('./browser-bench.ts'),
+  declarative: () => import('./declarative-bench.ts'),
+  diff: () => import('./diff-bench.ts'),
 };
 
 const [, , ...argv] = process.argv;

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import type { PolitenessConfig } from '../../crawler/source-adapter.ts';
 import { dataDir, intOption, withStore } from '../cli-context.ts';
+import { configuredSinks } from '../alerts/configured-sinks.ts';
 import { crawlProgressPrinter } from '../format/progress.ts';
+import { afterRun } from '../jobs/after-run.ts';
 import { createCrawlServices } from '../jobs/crawl-services.ts';
 import { runCrawlJob, type CrawlJobResult } from '../jobs/crawl-job.ts';
 import { setSourceBaseUrl } from '../../store/sources.ts';
@@ -9,7 +11,7 @@ import { setSourceBaseUrl } from '../../store/sources.ts';
 export function registerCrawl(program: Command): void {
   program
     .command('crawl')
-    .description('crawl one source now and store the snapshot (migrates first)')
+    .description('crawl one source now, store the snapshot, diff it against the last complete run and raise alerts (migrates first)')
     .argument('<source>', 'source id (see: otcwatch sources)')
     .option('--base-url <url>', 'crawl this base URL instead, and remember it for the source')
     .option('--max-pages <n>', 'stop after this many pages (the run is then partial)')
@@ -24,6 +26,9 @@ export function registerCrawl(program: Command): void {
       if (minGapMs !== undefined) politeness.minGapMs = minGapMs;
       if (concurrency !== undefined) politeness.concurrency = concurrency;
       const maxPages = intOption('--max-pages', options.maxPages, 1);
+      // With --json, stdout carries only the JSON; alerts and the diff line go to stderr.
+      const say = (line: string) => (options.json ? console.error(line) : console.log(line));
+      const sinks = configuredSinks(process.env, { console: { write: say } });
       await withStore(async (store) => {
         if (options.baseUrl) await setSourceBaseUrl(store.db, sourceId, new URL(options.baseUrl).toString());
         const services = createCrawlServices({ dataDir: dataDir() });
@@ -36,6 +41,7 @@ export function registerCrawl(program: Command): void {
           });
           progress.done();
           console.log(options.json ? JSON.stringify(result) : describeCrawl(result));
+          await afterRun(store, result, { sinks, log: say });
           if (result.status === 'failed') process.exitCode = 1;
         } finally {
           await services.close();

@@ -1,16 +1,20 @@
 import type { Command } from 'commander';
+import { BrowserNotFoundError, findBrowser } from '../../crawler/fetch/find-browser.ts';
 import { getAdapter } from '../../crawler/sources/index.ts';
 import { summarizeRun } from '../../store/run-summary.ts';
 import { upsertSource } from '../../store/sources.ts';
 import type { Store } from '../../store/connection.ts';
+import { configuredSinks } from '../alerts/configured-sinks.ts';
 import { dataDir, intOption, withStore } from '../cli-context.ts';
 import { startDemoMarketplace } from '../demo/marketplace-server.ts';
+import { diffHighlights } from '../format/diff-text.ts';
+import { afterRun } from '../jobs/after-run.ts';
 import { createCrawlServices } from '../jobs/crawl-services.ts';
 import { runCrawlJob } from '../jobs/crawl-job.ts';
 import { describeCrawl } from './crawl.ts';
 
-/** The demo sources crawled by `otcwatch demo`, in order. */
-export const DEMO_SOURCES = ['demo-api', 'demo-html'];
+/** The demo sources crawled by `otcwatch demo`, in order (`demo-browser` only when a browser is found). */
+export const DEMO_SOURCES = ['demo-api', 'demo-html', 'demo-browser'];
 
 export function registerDemo(program: Command): void {
   const demo = program
@@ -20,7 +24,7 @@ export function registerDemo(program: Command): void {
 
   demo
     .command('run', { isDefault: true })
-    .description('start the demo marketplace, crawl it over several ticks into the store, print what was found')
+    .description('start the demo marketplace, crawl it over several ticks into the store, print what was found and what changed')
     .option('--ticks <n>', 'how many marketplace ticks to crawl', '3')
     .option('--seed <n>', 'marketplace seed', '42')
     .action(async (options: { ticks: string; seed: string }) => {
@@ -31,17 +35,22 @@ export function registerDemo(program: Command): void {
         await withStore(async (store) => {
           console.log(`store: ${store.engine} ${store.location}`);
           await pointDemoSourcesAt(store, market.url);
+          const sources = crawlableDemoSources();
           const services = createCrawlServices({ dataDir: dataDir() });
+          const indented = (line: string) => console.log(`    ${line}`);
+          const sinks = configuredSinks(process.env, { console: { write: indented } });
           try {
             for (let tick = 0; tick < ticks; tick += 1) {
               if (tick > 0) market.advance();
               console.log(`\ntick ${market.tick}`);
-              for (const sourceId of DEMO_SOURCES) {
+              for (const sourceId of sources) {
                 const result = await runCrawlJob(store, services, sourceId);
                 console.log(`  ${describeCrawl(result)}`);
                 const summary = await summarizeRun(store.db, result.runId);
                 const methods = summary.domesticMethods.map((m) => `${m.code} ${m.listings}`).join(', ');
                 console.log(`    ${summary.operators} operators; domestic payment methods: ${methods || 'none'}`);
+                const { diff } = await afterRun(store, result, { sinks, log: indented });
+                if (diff) diffHighlights(diff).forEach(indented);
               }
             }
           } finally {
@@ -51,7 +60,7 @@ export function registerDemo(program: Command): void {
       } finally {
         await market.close();
       }
-      console.log('\nquery it: otcwatch runs; otcwatch sql "select * from listing_observations limit 5"');
+      console.log('\nquery it: otcwatch runs; otcwatch diff demo-api; otcwatch alerts; otcwatch sql "select * from listing_observations limit 5"');
     });
 
   demo
@@ -85,6 +94,18 @@ async function pointDemoSourcesAt(store: Store, url: string): Promise<void> {
       politeness: adapter.defaultPoliteness ?? {},
       hostCountry: adapter.hostCountry ?? null,
     });
+  }
+}
+
+/** The demo sources this machine can crawl: without a browser, the browser source is skipped, saying why and how to get one. */
+function crawlableDemoSources(): string[] {
+  try {
+    findBrowser();
+    return DEMO_SOURCES;
+  } catch (error) {
+    if (!(error instanceof BrowserNotFoundError)) throw error;
+    console.log(`demo-browser skipped: ${error.message}`);
+    return DEMO_SOURCES.filter((id) => getAdapter(id).fetcher !== 'browser');
   }
 }
 

@@ -1,8 +1,13 @@
 import type { Command } from 'commander';
+import { registerAlerts } from './alerts.ts';
 import { registerCrawl } from './crawl.ts';
 import { registerDemo } from './demo.ts';
+import { registerDiff } from './diff.ts';
 import { registerMigrate } from './migrate.ts';
+import { registerOperators } from './operators.ts';
+import { registerRun } from './run.ts';
 import { registerRuns } from './runs.ts';
+import { registerSchedule } from './schedule.ts';
 import { registerSources } from './sources.ts';
 import { registerSql } from './sql.ts';
 
@@ -13,5 +18,10 @@ export const commands: readonly ((program: Command) => void)[] = [
   registerSources,
   registerCrawl,
   registerRuns,
+  registerDiff,
+  registerAlerts,
+  registerOperators,
+  registerSchedule,
+  registerRun,
   registerSql,
 ];

@@ -3,12 +3,13 @@ import { listRuns } from '../../store/crawl-runs.ts';
 import { findSource, listSources, upsertSource } from '../../store/sources.ts';
 import { intOption, UsageError, withStore } from '../cli-context.ts';
 import { formatTable } from '../format/table.ts';
+import { registerSourcesAuthoring } from './sources-authoring.ts';
 
 export function registerSources(program: Command): void {
   const sources = program
     .command('sources')
     .description('list and configure marketplace sources')
-    .addHelpText('after', '\nExamples:\n  otcwatch sources\n  otcwatch sources set demo-api --base-url http://127.0.0.1:8787 --min-gap-ms 200');
+    .addHelpText('after', '\nExamples:\n  otcwatch sources\n  otcwatch sources set demo-api --base-url http://127.0.0.1:8787 --min-gap-ms 200\n  otcwatch sources validate board.yaml && otcwatch sources try board.yaml && otcwatch sources add board.yaml');
 
   sources
     .command('list', { isDefault: true })
@@ -79,4 +80,6 @@ export function registerSources(program: Command): void {
         console.log(`source ${id} updated`);
       });
     });
+
+  registerSourcesAuthoring(sources);
 }

@@ -1,6 +1,6 @@
 import { crawlSource, type CrawlProgress } from '../../crawler/crawl-runner.ts';
 import type { PolitenessConfig } from '../../crawler/source-adapter.ts';
-import { getAdapter } from '../../crawler/sources/index.ts';
+import { adapterForSource } from '../../crawler/sources/index.ts';
 import type { Store } from '../../store/connection.ts';
 import { failAbandonedRuns, failRun, startRun } from '../../store/crawl-runs.ts';
 import { writeSnapshot } from '../../store/snapshot-writer.ts';
@@ -40,7 +40,7 @@ export interface CrawlJobResult {
 export async function runCrawlJob(store: Store, services: CrawlServices, sourceId: string, options: CrawlJobOptions = {}): Promise<CrawlJobResult> {
   const row = await findSource(store.db, sourceId);
   if (!row) throw new Error(`unknown source "${sourceId}"; list them with: otcwatch sources`);
-  const adapter = getAdapter(row.adapter);
+  const adapter = adapterForSource(row);
   const source = sourceConfigOf(row, adapter, options.politeness);
   if (options.maxPages !== undefined) source.maxPages = options.maxPages;
   services.limiter.configure(new URL(source.baseUrl).host, source.politeness);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { EvidenceFiles } from '../../crawler/evidence-files.ts';
+import { BrowserFetcher, type BrowserFetcherProps } from '../../crawler/fetch/browser-fetcher.ts';
 import { HostLimiter } from '../../crawler/fetch/host-limiter.ts';
 import { HttpFetcher } from '../../crawler/fetch/http-fetcher.ts';
 import { DEFAULT_USER_AGENT } from '../../crawler/fetch/user-agent.ts';
@@ -8,7 +9,8 @@ import type { Fetcher } from '../../crawler/fetcher.ts';
 /**
  * The long-lived parts every crawl in a process shares: one per-host
  * limiter (so a host's limit holds across sources and fetchers), the robots
- * cache, the HTTP fetcher and the evidence folder.
+ * cache, the HTTP fetcher, the evidence folder, and the browser fetcher,
+ * made (and its browser found) only when a browser source is crawled.
  *
  * @example
  * const services = createCrawlServices({ dataDir });
@@ -31,6 +33,8 @@ export interface CrawlServicesOptions {
   /** Retry settings of the HTTP fetcher (tests shorten the backoff). */
   retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number; maxRetryAfterMs?: number };
   timeoutMs?: number;
+  /** Browser fetcher settings: timeouts and pool (tests shorten the timeouts). */
+  browser?: Pick<BrowserFetcherProps, 'navigationTimeoutMs' | 'readinessTimeoutMs' | 'pool'>;
 }
 
 export function createCrawlServices(options: CrawlServicesOptions): CrawlServices {
@@ -43,17 +47,29 @@ export function createCrawlServices(options: CrawlServicesOptions): CrawlService
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
   });
+  const evidence = new EvidenceFiles(path.join(options.dataDir, 'evidence'));
+  let browser: BrowserFetcher | undefined;
   return {
     limiter,
     http,
     userAgent,
-    evidence: new EvidenceFiles(path.join(options.dataDir, 'evidence')),
+    evidence,
     async fetcherFor(kind) {
       if (kind === 'http') return http;
-      throw new Error('browser sources need the browser fetcher, which is not available in this build');
+      // Throws BrowserNotFoundError (how to install one) when there is no browser; launches nothing yet.
+      browser ??= new BrowserFetcher({
+        limiter,
+        robots: http.robots,
+        evidence,
+        userAgent,
+        ...options.browser,
+        ...(options.retry ? { retry: options.retry } : {}),
+      });
+      return browser;
     },
     async close() {
       await limiter.onIdle();
+      await browser?.close();
     },
   };
 }

@@ -7,7 +7,7 @@ import { getAdapter } from '../../crawler/sources/index.ts';
 import type { Store } from '../../store/connection.ts';
 import { upsertSource } from '../../store/sources.ts';
 import { startDemoMarketplace, type DemoMarketplace, type DemoMarketplaceOptions } from '../../scripts/demo/marketplace-server.ts';
-import { createCrawlServices, type CrawlServices } from '../../scripts/jobs/crawl-services.ts';
+import { createCrawlServices, type CrawlServices, type CrawlServicesOptions } from '../../scripts/jobs/crawl-services.ts';
 import { runCrawlJob, type CrawlJobOptions } from '../../scripts/jobs/crawl-job.ts';
 import { createTestStore } from './test-store.ts';
 
@@ -23,15 +23,20 @@ export interface DemoCrawlRig {
 
 /**
  * A real demo marketplace on 127.0.0.1, a fresh store and crawl services
- * with a short retry backoff; all torn down after the test.
+ * with a short retry backoff (`servicesOptions` adds to or overrides them);
+ * all torn down after the test.
  */
-export async function demoCrawlRig(t: ExecutionContext, options: DemoMarketplaceOptions = {}): Promise<DemoCrawlRig> {
+export async function demoCrawlRig(
+  t: ExecutionContext,
+  options: DemoMarketplaceOptions = {},
+  servicesOptions: Omit<CrawlServicesOptions, 'dataDir'> = {},
+): Promise<DemoCrawlRig> {
   const [store, market, dataDir] = await Promise.all([
     createTestStore(),
     startDemoMarketplace(options),
     mkdtemp(path.join(tmpdir(), 'otcwatch-test-')),
   ]);
-  const services = createCrawlServices({ dataDir, retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100 } });
+  const services = createCrawlServices({ dataDir, retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100 }, ...servicesOptions });
   t.teardown(async () => {
     await services.close();
     await Promise.all([store.close(), market.close(), rm(dataDir, { recursive: true, force: true })]);

@@ -1,0 +1,287 @@
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Page } from 'playwright-core';
+import type { EvidenceFiles } from '../evidence-files.ts';
+import type { Fetcher } from '../fetcher.ts';
+import type { FetchedPage, PageRequest } from '../source-adapter.ts';
+import { browserFetchError } from './browser-errors.ts';
+import { BrowserPool, type BrowserPoolOptions, type GatedRequest } from './browser-pool.ts';
+import { describeReadiness, watchReadiness } from './browser-readiness.ts';
+import { FetchError } from './fetch-error.ts';
+import { FetchStats } from './fetch-stats.ts';
+import type { HostLimiter } from './host-limiter.ts';
+import { isRetryable, parseRetryAfter, retryDelayMs } from './retry-policy.ts';
+import type { RobotsPolicy } from './robots-policy.ts';
+import { DEFAULT_USER_AGENT } from './user-agent.ts';
+
+/**
+ * Reads pages as a person sees them, in headless Chromium (browser-pool.ts),
+ * under the same policies as the HTTP fetcher: robots.txt through the same
+ * `RobotsPolicy`, every request the browser sends to the page's host through
+ * the same per-host limiter (the document, scripts, styles and the page's
+ * own API calls alike, so a host's limit holds across HTTP and browser), and
+ * retries with the same backoff and `Retry-After` rules. Requests to other
+ * hosts (CDNs) are not the crawled site's load and go out unlimited.
+ *
+ * A page is read once its source's readiness condition holds
+ * (browser-readiness.ts). The `FetchedPage` body is the rendered HTML; a
+ * full-page PNG screenshot is saved to the evidence folder and returned in
+ * `evidence`.
+ *
+ * Robots is checked for the page's URL, not for redirects the browser
+ * follows on its own, nor for the page's sub-requests.
+ *
+ * @example
+ * ```ts
+ * const http = new HttpFetcher({ limiter });
+ * const browser = new BrowserFetcher({ limiter, robots: http.robots, evidence: new EvidenceFiles('/data/evidence') });
+ * const page = await browser.fetch({ url: 'http://127.0.0.1:8787/app?page=1', readiness: { selector: '#ads-ready' } });
+ * console.log(page.body.length, page.evidence?.screenshotPath);
+ * await browser.close();
+ * ```
+ */
+export class BrowserFetcher implements Fetcher {
+  /** Counters: `requests` counts what the browser sent (blocked resources are not sent). */
+  readonly stats = new FetchStats();
+  /** The browser pool, for its events; launched on the first page. */
+  readonly pool: BrowserPool;
+  readonly #robots: RobotsPolicy | null;
+  readonly #props: ResolvedProps;
+
+  constructor(props: BrowserFetcherProps) {
+    this.#robots = props.robots;
+    this.#props = {
+      limiter: props.limiter,
+      evidence: props.evidence,
+      navigationTimeoutMs: props.navigationTimeoutMs ?? 30_000,
+      readinessTimeoutMs: props.readinessTimeoutMs ?? 30_000,
+      maxAttempts: props.retry?.maxAttempts ?? 4,
+      baseDelayMs: props.retry?.baseDelayMs ?? 500,
+      maxDelayMs: props.retry?.maxDelayMs ?? 30_000,
+      maxRetryAfterMs: props.retry?.maxRetryAfterMs ?? 120_000,
+    };
+    this.pool = new BrowserPool({
+      ...props.pool,
+      userAgent: props.userAgent ?? DEFAULT_USER_AGENT,
+      gate: (request, send) => this.#gate(request, send),
+    });
+  }
+
+  /**
+   * Read one page: robots check, then attempts in the browser until one
+   * succeeds, fails for good, or `retry.maxAttempts` is reached.
+   *
+   * @example
+   * ```ts
+   * const page = await browser.fetch({ url, readiness: { function: 'window.__DATA__ !== undefined' } }, { respectRobots: source.politeness.respectRobots });
+   * ```
+   */
+  async fetch(request: PageRequest, options: { respectRobots?: boolean } = {}): Promise<FetchedPage> {
+    const url = pageUrl(request);
+    const p = this.#props;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if ((options.respectRobots ?? true) && this.#robots !== null) await this.#checkRobots(this.#robots, url);
+        const rendered = await this.pool.withPage(url.origin, (page) => this.#render(page, request, url));
+        const page = await this.#keep(rendered);
+        this.stats.pages++;
+        return page;
+      } catch (caught) {
+        // #render maps its own failures; what is left came from getting a page (launch, a dead browser).
+        const error = browserFetchError(caught, url.href, { kind: 'page' });
+        if (!(error instanceof FetchError)) throw error;
+        const retryAfter = error.retryAfterMs;
+        let final: FetchError | null = null;
+        if (!isRetryable(error) || attempt >= p.maxAttempts) {
+          final = error.afterAttempts(attempt);
+        } else if (retryAfter !== undefined && retryAfter > p.maxRetryAfterMs) {
+          final = error.afterAttempts(attempt, `the server asked to retry after ${retryAfter} ms, longer than maxRetryAfterMs ${p.maxRetryAfterMs} ms, so otcwatch gave up after ${attempt} attempt(s); crawl this source again later`);
+        }
+        if (final !== null) {
+          this.stats.failures[final.kind]++;
+          throw final;
+        }
+        this.stats.retries++;
+        const backoff = retryDelayMs(attempt, { baseDelayMs: p.baseDelayMs, maxDelayMs: p.maxDelayMs, jitter: 'equal' });
+        await sleep(Math.max(backoff, retryAfter ?? 0));
+      }
+    }
+  }
+
+  /**
+   * Close the browser.
+   *
+   * @example
+   * ```ts
+   * await browser.close();
+   * ```
+   */
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  /** Requests to the page's own host wait for the host limiter; the slot is held until the response has ended. */
+  #gate(request: GatedRequest, send: () => Promise<void>): Promise<void> {
+    this.stats.requests++;
+    const sameHost = new URL(request.url).host === new URL(request.contextKey).host;
+    return sameHost ? this.#props.limiter.schedule(request.url, send) : send();
+  }
+
+  /** One attempt inside a page slot: navigate, wait until ready, read the DOM and a screenshot. */
+  async #render(page: Page, request: PageRequest, url: URL): Promise<Rendered> {
+    const { navigationTimeoutMs, readinessTimeoutMs } = this.#props;
+    page.setDefaultTimeout(readinessTimeoutMs);
+    const ready = watchReadiness(page, request.readiness, readinessTimeoutMs);
+    let response;
+    let headers;
+    try {
+      // Set on every use: the page is reused, and the last request's headers must not linger.
+      await page.setExtraHTTPHeaders(withoutUserAgent(request.headers));
+      response = await page.goto(url.href, { waitUntil: 'domcontentloaded', timeout: navigationTimeoutMs });
+      if (response === null) {
+        throw new FetchError({ kind: 'network', url: url.href, message: `the browser got no response for ${url.href}; check the URL the adapter builds` });
+      }
+      headers = await response.allHeaders();
+    } catch (error) {
+      throw browserFetchError(error, url.href, { kind: 'navigation', timeoutMs: navigationTimeoutMs });
+    }
+    this.stats.recordStatus(response.status());
+    if (!response.ok()) throw statusError(url.href, response.status(), headers);
+    try {
+      await ready();
+    } catch (error) {
+      throw browserFetchError(error, url.href, { kind: 'readiness', timeoutMs: readinessTimeoutMs, condition: describeReadiness(request.readiness) });
+    }
+    try {
+      const fetchedAt = new Date();
+      const body = await page.content();
+      const screenshot = await page.screenshot({ fullPage: true, type: 'png' });
+      return { url: page.url(), status: response.status(), headers, body, screenshot, fetchedAt };
+    } catch (error) {
+      throw browserFetchError(error, url.href, { kind: 'read' });
+    }
+  }
+
+  /** Hash the rendered HTML and keep the screenshot as evidence, outside the page slot. */
+  async #keep(rendered: Rendered): Promise<FetchedPage> {
+    const screenshotSha256 = sha256(rendered.screenshot);
+    const screenshotPath = await this.#props.evidence.save(screenshotSha256, rendered.screenshot, 'png');
+    this.stats.bytes += Buffer.byteLength(rendered.body);
+    return {
+      url: rendered.url,
+      status: rendered.status,
+      headers: renderedHeaders(rendered.headers),
+      body: rendered.body,
+      fetchedAt: rendered.fetchedAt,
+      sha256: sha256(rendered.body),
+      evidence: { screenshotPath, screenshotSha256 },
+    };
+  }
+
+  async #checkRobots(robots: RobotsPolicy, url: URL): Promise<void> {
+    const decision = await robots.check(url);
+    if (!decision.allowed) {
+      const because =
+        decision.reason === 'unreachable'
+          ? `robots.txt of ${url.host} could not be read (${decision.detail}), and RFC 9309 says to treat that as disallowing everything; try again later, or`
+          : `robots.txt of ${url.host} disallows ${url.pathname + url.search} for ${robots.token} (${decision.detail} of ${decision.robotsUrl});`;
+      throw new FetchError({ kind: 'robots_disallowed', url: url.href, message: `${because} set respectRobots: false on the source only if you have permission` });
+    }
+    const { limiter } = this.#props;
+    if (decision.crawlDelayMs !== null && decision.crawlDelayMs > limiter.politeness(url.host).minGapMs) {
+      limiter.configure(url.host, { minGapMs: decision.crawlDelayMs });
+    }
+  }
+}
+
+export interface BrowserFetcherProps {
+  /** The per-host limiter, shared with the HTTP fetcher so a host's limit holds across both. */
+  limiter: HostLimiter;
+  /** robots.txt policy; share the HTTP fetcher's (`HttpFetcher.robots`) so each site's file is read once. null: never consulted. */
+  robots: RobotsPolicy | null;
+  /** Where screenshots are kept. */
+  evidence: EvidenceFiles;
+  /** Sent by the browser and matched against robots.txt. @default DEFAULT_USER_AGENT (user-agent.ts) */
+  userAgent?: string;
+  /** Browser, page bound, recycling, blocked resource types (browser-pool.ts). */
+  pool?: Omit<BrowserPoolOptions, 'userAgent' | 'gate'>;
+  /** From asking for the page (including the wait for the host limiter) to DOMContentLoaded. @default 30_000 */
+  navigationTimeoutMs?: number;
+  /** From DOMContentLoaded until the readiness condition holds; also bounds reading the page. @default 30_000 */
+  readinessTimeoutMs?: number;
+  /** As the HTTP fetcher's: attempts in all, backoff of the first retry and of any, longest Retry-After honoured. */
+  retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number; maxRetryAfterMs?: number };
+}
+
+interface ResolvedProps {
+  limiter: HostLimiter;
+  evidence: EvidenceFiles;
+  navigationTimeoutMs: number;
+  readinessTimeoutMs: number;
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  maxRetryAfterMs: number;
+}
+
+interface Rendered {
+  url: string;
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  screenshot: Buffer;
+  fetchedAt: Date;
+}
+
+/** A browser navigates by GET; anything else is the adapter's mistake, reported before any request. */
+function pageUrl(request: PageRequest): URL {
+  let url: URL | null = null;
+  try {
+    url = new URL(request.url);
+  } catch {
+    // reported below
+  }
+  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new TypeError(`PageRequest.url ${JSON.stringify(request.url)} is not an absolute http(s) URL; fix the adapter's startRequests or parse`);
+  }
+  if ((request.method ?? 'GET') !== 'GET' || request.body !== undefined) {
+    throw new TypeError(`${request.url}: browser sources read pages by GET only; use an HTTP source for ${request.method ?? 'GET'} requests with a body`);
+  }
+  return url;
+}
+
+/** The honest User-Agent always wins, as in the HTTP fetcher: robots rules were matched against it. */
+function withoutUserAgent(headers: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers ?? {}).filter(([name]) => name.toLowerCase() !== 'user-agent'));
+}
+
+/**
+ * The document's response headers, restated for the rendered body kept in
+ * its place: it is the DOM serialized as UTF-8 HTML, so the length and
+ * encoding of what the server sent no longer describe it.
+ */
+function renderedHeaders(headers: Record<string, string>): Record<string, string> {
+  const { 'content-length': _length, 'content-encoding': _encoding, 'transfer-encoding': _transfer, ...rest } = headers;
+  return { ...rest, 'content-type': 'text/html; charset=utf-8' };
+}
+
+function statusError(url: string, status: number, headers: Record<string, string>): FetchError {
+  const retryAfterMs = parseRetryAfter(headers['retry-after'] ?? null, new Date());
+  const next =
+    status === 429 || status === 418
+      ? 'the site is throttling otcwatch; lower requestsPerInterval or raise minGapMs for this source'
+      : status >= 500
+        ? 'the server is failing; retry the crawl later'
+        : 'check the URL the adapter or source config builds';
+  return new FetchError({
+    kind: 'http_status',
+    url,
+    status,
+    message: `${url} answered HTTP ${status} to the browser; ${next}`,
+    ...(retryAfterMs === null ? {} : { retryAfterMs }),
+  });
+}
+
+function sha256(content: string | Uint8Array): string {
+  return createHash('sha256').update(content).digest('hex');
+}

@@ -1,0 +1,58 @@
+import { PageError, type FetchedPage } from '../source-adapter.ts';
+
+/** What a paged response says about its book. */
+export interface PageCounts {
+  /** 1-based number of this page. */
+  page: number;
+  /** Rows this page returned. */
+  returned: number;
+  /** Rows a full page holds. */
+  pageSize: number;
+  /** Rows in the whole book, when the platform says. */
+  total?: number;
+  /** Pages in the whole book, when the platform says; wins over `total`. */
+  totalPages?: number;
+  /** The source's page cap: no plan reaches more than this many pages ahead. */
+  maxPages: number;
+}
+
+/**
+ * The pages of a book still to fetch after this one. Paging stops at a
+ * short page (fewer rows than `pageSize`), when `page * pageSize >= total`,
+ * or when `page >= totalPages`. Every remaining page is planned at once (the
+ * runner drops requests it has seen), so one failed page does not hide the
+ * pages after it; the plan never reaches more than `maxPages` ahead, so the
+ * runner's page cap still sees that the book went on.
+ *
+ * An empty page that the platform's own counts say should hold rows is not
+ * the end of the book but a layout change, and fails the page.
+ *
+ * @example
+ * pagesAfter(fetched, { page: 1, returned: 20, pageSize: 20, total: 57, maxPages: 500 }); // [2, 3]
+ * pagesAfter(fetched, { page: 3, returned: 17, pageSize: 20, total: 57, maxPages: 500 }); // []
+ */
+export function pagesAfter(fetched: FetchedPage, counts: PageCounts): number[] {
+  const { page, returned, pageSize, total, totalPages, maxPages } = counts;
+  if (pageSize < 1) throw new PageError(`${fetched.url}: page size ${pageSize} cannot page a book (layout changed?)`);
+  const lastPage = totalPages ?? (total === undefined ? undefined : Math.ceil(total / pageSize));
+  if (returned === 0 && lastPage !== undefined && page <= lastPage) {
+    throw new PageError(`${fetched.url}: page ${page} has no rows although the platform counts ${lastPage} page(s) (layout changed?)`);
+  }
+  if (returned < pageSize) return [];
+  const last = Math.min(lastPage ?? page + 1, page + maxPages);
+  return Array.from({ length: Math.max(0, last - page) }, (_, i) => page + 1 + i);
+}
+
+/**
+ * Reads a count from a response (`total`, `totalPage`, `result.count`): a
+ * whole number, or digits as text; anything else fails the page, since
+ * paging on a guess could stop early and read as listings vanishing.
+ *
+ * @example
+ * countField('57', 'total', fetched); // 57
+ */
+export function countField(value: unknown, what: string, fetched: FetchedPage): number {
+  const count = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+  if (typeof count === 'number' && Number.isSafeInteger(count) && count >= 0) return count;
+  throw new PageError(`${fetched.url}: expected ${what} to be a count, got ${JSON.stringify(value)?.slice(0, 80)} (layout changed?)`);
+}

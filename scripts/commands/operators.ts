@@ -1,0 +1,90 @@
+import type { Command } from 'commander';
+import { explainOperator, listOperators, type OperatorExplanation } from '../../store/operator-report.ts';
+import { intOption, UsageError, withStore } from '../cli-context.ts';
+import { maskContacts } from '../format/contact-mask.ts';
+import { describeEvidence, maskEvidence } from '../format/signal-evidence.ts';
+import { formatTable } from '../format/table.ts';
+
+export function registerOperators(program: Command): void {
+  const operators = program
+    .command('operators')
+    .description('operators by domestic-facing score, and why each scored as it did (contact handles masked)')
+    .addHelpText('after', '\nExamples:\n  otcwatch operators --domestic\n  otcwatch operators --min-score 30 --source demo-api --json\n  otcwatch operators explain 12');
+
+  operators
+    .command('list', { isDefault: true })
+    .description('list operators, highest score first')
+    .option('--domestic', 'only domestic-facing operators (score at or above the threshold)')
+    .option('--min-score <n>', 'only operators scoring at least this (0–100)')
+    .option('--source <id>', 'only operators seen by this source')
+    .option('--limit <n>', 'how many', '50')
+    .option('--json', 'print as JSON')
+    .action(async (options: { domestic?: boolean; minScore?: string; source?: string; limit: string; json?: boolean }) => {
+      const minScore = options.minScore === undefined ? undefined : Number(options.minScore);
+      if (minScore !== undefined && !(minScore >= 0 && minScore <= 100)) throw new UsageError(`--min-score must be a number from 0 to 100, got "${options.minScore}"`);
+      await withStore(async (store) => {
+        const rows = await listOperators(store.db, {
+          domesticOnly: Boolean(options.domestic),
+          ...(minScore !== undefined ? { minScore } : {}),
+          ...(options.source ? { sourceId: options.source } : {}),
+          limit: intOption('--limit', options.limit, 1)!,
+        });
+        const masked = rows.map((r) => ({ ...r, name: maskContacts(r.name) }));
+        if (options.json) {
+          console.log(JSON.stringify(masked));
+          return;
+        }
+        console.log(
+          formatTable(
+            masked.map((r) => ({
+              id: r.id,
+              platform: r.platform,
+              name: r.name,
+              score: r.score === null ? '' : r.score.toFixed(1),
+              domestic: r.domesticFacing ? 'yes' : '',
+              signals: r.signals.map((s) => `${s.signal} ${s.points}`).join(', '),
+              last_seen: r.lastSeenAt.toISOString(),
+            })),
+            { maxCellWidth: 160 },
+          ),
+        );
+      });
+    });
+
+  operators
+    .command('explain')
+    .description("show every signal of an operator's score: weight, strength, points and the observations behind it")
+    .argument('<id>', 'operator id (see: otcwatch operators)')
+    .option('--json', 'print as JSON')
+    .action(async (id: string, options: { json?: boolean }) => {
+      const operatorId = intOption('operator id', id, 1)!;
+      await withStore(async (store) => {
+        const why = await explainOperator(store.db, operatorId);
+        if (!why) throw new UsageError(`no operator #${operatorId}; list them with: otcwatch operators`);
+        console.log(options.json ? JSON.stringify(maskEvidence(why)) : describeExplanation(why));
+      });
+    });
+}
+
+/** The readable form of `operators explain`. */
+function describeExplanation(why: OperatorExplanation): string {
+  const lines = [
+    `operator #${why.id} ${maskContacts(why.name)} on ${why.platform} (${maskContacts(why.operatorKey)}), seen ${why.firstSeenAt.toISOString()} – ${why.lastSeenAt.toISOString()}`,
+  ];
+  if (why.score === null) {
+    lines.push('not scored yet: operators are scored after each run (otcwatch run) that sees them');
+    return lines.join('\n');
+  }
+  const verdict = why.domesticFacing ? 'domestic-facing' : 'not domestic-facing';
+  lines.push(`score ${why.score.toFixed(2)} of 100: ${verdict} (threshold ${why.threshold}); scored after run #${why.runId ?? '?'} at ${why.computedAt?.toISOString() ?? '?'}`, '');
+  lines.push(
+    formatTable(
+      why.signals.map((s) => ({ signal: s.signal, weight: s.weight, strength: s.strength.toFixed(3), points: s.points.toFixed(2) })),
+    ),
+  );
+  for (const s of why.signals) {
+    lines.push('', `${s.signal}: ${s.weight} × ${s.strength.toFixed(3)} = ${s.points.toFixed(2)}`);
+    for (const line of describeEvidence(s.signal, s.evidence)) lines.push(`  ${line}`);
+  }
+  return lines.join('\n');
+}

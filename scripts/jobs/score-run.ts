@@ -1,0 +1,45 @@
+import { insertAlerts, type NewAlert } from '../../store/alerts.ts';
+import type { Store } from '../../store/connection.ts';
+import { operatorIdsOfRun, scoreOperators, type OperatorScore } from '../../store/operator-scores.ts';
+import { DOMESTIC_FACING_THRESHOLD } from '../../store/signals/signal-weights.ts';
+import { maskContacts } from '../format/contact-mask.ts';
+import { recordHostLocation, type HostGeoResolver } from './host-geo.ts';
+
+export interface ScoreRunResult {
+  /** Operators the run saw, all rescored. */
+  scored: number;
+  domesticFacing: number;
+  /** `new_domestic_facing_operator` alerts raised (0 for operators alerted before). */
+  alerts: number;
+}
+
+/**
+ * The scoring step after a run: records where the run's host is (DNS and
+ * offline GeoIP), rescores every operator the run saw, and raises
+ * `new_domestic_facing_operator` for those at or above the threshold —
+ * once per operator ever, whatever the source or run (dedup key
+ * `new_domestic_facing_operator:operator:<id>`).
+ *
+ * @example
+ * const { scored, alerts } = await scoreRun(store, { sourceId: 'demo-api', runId: 7 });
+ */
+export async function scoreRun(store: Store, run: { sourceId: string; runId: number }, options: { resolver?: HostGeoResolver } = {}): Promise<ScoreRunResult> {
+  await recordHostLocation(store.db, run.runId, options.resolver);
+  const scores = await scoreOperators(store.db, { operatorIds: await operatorIdsOfRun(store.db, run.runId), runId: run.runId });
+  const domestic = scores.filter((s) => s.domesticFacing);
+  const alerts = await insertAlerts(store.db, domestic.map((s) => domesticFacingAlert(s, run)));
+  return { scored: scores.length, domesticFacing: domestic.length, alerts };
+}
+
+function domesticFacingAlert(score: OperatorScore, run: { sourceId: string; runId: number }): NewAlert {
+  return {
+    kind: 'new_domestic_facing_operator',
+    sourceId: run.sourceId,
+    runId: run.runId,
+    operatorId: score.operatorId,
+    // Subjects reach sinks and terminals: contact handles in names are masked.
+    subject: `${maskContacts(score.name)} looks domestic-facing (score ${score.score} ≥ ${DOMESTIC_FACING_THRESHOLD}); see: otcwatch operators explain ${score.operatorId}`,
+    payload: { operatorId: score.operatorId, score: score.score, threshold: DOMESTIC_FACING_THRESHOLD, points: score.points },
+    dedupKey: `new_domestic_facing_operator:operator:${score.operatorId}`,
+  };
+}

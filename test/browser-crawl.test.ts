@@ -1,0 +1,201 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { ExecutionContext } from 'ava';
+import { sql } from 'kysely';
+import { crawlSource } from '../crawler/crawl-runner.ts';
+import { getAdapter } from '../crawler/sources/index.ts';
+import { startDemoMarketplace, type DemoMarketplaceOptions } from '../scripts/demo/marketplace-server.ts';
+import { createCrawlServices } from '../scripts/jobs/crawl-services.ts';
+import type { Store } from '../store/connection.ts';
+import { browserOf, browserTest } from './helpers/browser-rig.ts';
+import { demoCrawlRig } from './helpers/demo-crawl.ts';
+import { storeEngine } from './helpers/test-store.ts';
+
+const title = (name: string) => `${name} (${storeEngine})`;
+
+/** A demo marketplace and crawl services, without a store: for crawls that must not share the event loop with one. */
+async function marketRig(t: ExecutionContext, options: DemoMarketplaceOptions) {
+  const [market, dataDir] = await Promise.all([startDemoMarketplace(options), mkdtemp(path.join(tmpdir(), 'otcwatch-test-'))]);
+  const services = createCrawlServices({ dataDir });
+  t.teardown(async () => {
+    await services.close();
+    await Promise.all([market.close(), rm(dataDir, { recursive: true, force: true })]);
+  });
+  return { market, services };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** Everything a run stored about each listing, one comparable line each (numbers without trailing zeros). */
+async function storedRows(store: Store, runId: number): Promise<string[]> {
+  const rows = await sql<{ line: string }>`
+    select concat_ws('|', l.platform_key, op.platform_key, l.side, l.asset, l.fiat, o.operator_name,
+             trim_scale(o.price), trim_scale(o.available), trim_scale(o.min_order), trim_scale(o.max_order),
+             o.terms, trim_scale(o.completion_rate), o.order_count,
+             (select string_agg(pm.method_key, ',' order by pm.method_key)
+                from listing_payment_methods pm
+               where pm.run_id = o.run_id and pm.listing_id = o.listing_id)) as line
+      from listing_observations o
+      join listings l on l.id = o.listing_id
+      join operators op on op.id = o.operator_id
+     where o.run_id = ${runId}
+     order by 1`.execute(store.db);
+  return rows.rows.map((r) => r.line);
+}
+
+browserTest(title('the JavaScript-rendered page stores the same listings as the JSON API at the same tick'), async (t) => {
+  const rig = await demoCrawlRig(t, { tick: 3 });
+  await rig.source('demo-api');
+  await rig.source('demo-browser');
+  const api = await rig.crawl('demo-api');
+  const browser = await rig.crawl('demo-browser');
+  t.is(api.status, 'complete', api.error ?? '');
+  t.is(browser.status, 'complete', browser.error ?? '');
+  const ads = rig.market.state().ads.length;
+  t.is(browser.pagesOk, Math.ceil(ads / 20));
+  const fromApi = await storedRows(rig.store, api.runId);
+  t.is(fromApi.length, ads);
+  t.deepEqual(await storedRows(rig.store, browser.runId), fromApi);
+});
+
+browserTest(title('each browser page keeps its rendered HTML and a PNG screenshot, hashed'), async (t) => {
+  const rig = await demoCrawlRig(t);
+  await rig.source('demo-browser');
+  const result = await rig.crawl('demo-browser');
+  t.is(result.status, 'complete', result.error ?? '');
+  const evidence = await rig.store.db.selectFrom('evidence').selectAll().where('run_id', '=', result.runId).execute();
+  t.is(evidence.length, result.pagesOk);
+  const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+  for (const e of evidence) {
+    const html = await readFile(e.body_path!);
+    t.is(sha256(html), e.sha256!);
+    t.regex(html.toString(), /<tr class="ad" data-ad-id=.*id="ads-ready"/s, 'the rendered DOM, not the empty shell');
+    const png = await readFile(e.screenshot_path!);
+    t.is(sha256(png), e.screenshot_sha256!);
+    t.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG');
+  }
+});
+
+// Serial like every browser test, and nothing else may stall the event loop: the gaps are read off a server in
+// this process. So the two crawls run without the store, whose embedded database would stall it while writing.
+browserTest(title('one host limit holds across the HTTP and the browser fetcher'), async (t) => {
+  const rig = await marketRig(t, { tick: 200 });
+  const politeness = { minGapMs: 300, concurrency: 2, requestsPerInterval: 0, intervalMs: 1000, respectRobots: true };
+  const minGapMs = politeness.minGapMs;
+  rig.services.limiter.configure(new URL(rig.market.url).host, politeness);
+  const crawl = async (name: string) => {
+    const adapter = getAdapter(name);
+    const source = { id: name, adapter: name, baseUrl: rig.market.url, params: {}, politeness, maxPages: 100 };
+    return crawlSource({ adapter, source, fetcher: await rig.services.fetcherFor(adapter.fetcher) });
+  };
+  // Launch the browser first (no request yet), so the two crawls really overlap.
+  const { fetcher } = await browserOf(rig.services);
+  await fetcher.pool.withPage(rig.market.url, async () => {});
+  const starts: number[] = [];
+  rig.services.limiter.on('start', ({ at }) => starts.push(at));
+  const [api, browser] = await Promise.all([crawl('demo-api'), crawl('demo-browser')]);
+  t.is(api.status, 'complete', api.error ?? '');
+  t.is(browser.status, 'complete', browser.error ?? '');
+
+  const requests = rig.market.requestLog.entries.filter((e) => !e.control);
+  const index = (test: (path: string) => boolean) => requests.flatMap((e, i) => (test(e.path) ? [i] : []));
+  const fromHttp = index((path) => path.startsWith('/api/v1/ads?page=') && path.endsWith('rows=50'));
+  const fromBrowser = index((path) => path.startsWith('/app?') || path === '/static/demo.css' || path.endsWith('rows=20'));
+  t.true(fromHttp.length >= 2 && fromBrowser.length >= 12, 'both fetchers sent requests');
+  t.true(fromHttp[0]! < fromBrowser.at(-1)! && fromBrowser[0]! < fromHttp.at(-1)!, 'and the two crawls overlapped');
+  t.is(starts.length, requests.length, 'every request the server saw went through the limiter');
+
+  // The limiter spaces the starts by minGapMs; at the server, delivery adds
+  // jitter: a browser request passes through Chromium's network process,
+  // which on a busy machine (CI runs two test files at once, each with its
+  // browser) is seen to lag by up to ~100 ms. Without the shared limit the
+  // gaps would be a few ms (a page's style sheet follows the page at once),
+  // so half the gap tells the two apart. The first request also pays for
+  // opening a connection, which shortens the gap after it; leave it out.
+  const arrivals = requests.slice(1).map((e) => e.hrAt);
+  const gaps = arrivals.slice(1).map((at, i) => at - arrivals[i]!);
+  t.true(Math.min(...gaps) >= minGapMs / 2, `smallest arrival gap ${Math.min(...gaps).toFixed(1)} ms`);
+  t.true(median(gaps) >= minGapMs - 15, `median arrival gap ${median(gaps).toFixed(1)} ms`);
+});
+
+browserTest(title('blocked resource types never reach the server; unblocked, the page asks for them'), async (t) => {
+  const blocked = await demoCrawlRig(t);
+  await blocked.source('demo-browser');
+  t.is((await blocked.crawl('demo-browser')).status, 'complete');
+  const paths = blocked.market.requestLog.entries.map((e) => e.pathname);
+  t.true(paths.includes('/static/demo.css') && paths.includes('/api/v1/ads'), 'the page loaded its style and data');
+  t.false(paths.some((p) => p.startsWith('/icons/') || p.startsWith('/fonts/')), paths.join(' '));
+
+  const open = await demoCrawlRig(t, {}, { browser: { pool: { blockedResourceTypes: [] } } });
+  await open.source('demo-browser');
+  t.is((await open.crawl('demo-browser')).status, 'complete');
+  const openPaths = open.market.requestLog.entries.map((e) => e.pathname);
+  t.true(openPaths.includes('/fonts/demo.woff2'), 'the control: this page does ask for its font');
+  t.true(openPaths.some((p) => p.startsWith('/icons/')), 'the control: this page does ask for its icons');
+});
+
+browserTest(title('a browser killed mid-crawl is relaunched, the page retried, and the run completes'), async (t) => {
+  const rig = await demoCrawlRig(t, { pageSize: 10 });
+  await rig.source('demo-browser');
+  // Page 2's data arrives late, so the kill below lands while page 2 is in the browser.
+  rig.market.faults.inject({ path: '/api/v1/ads', query: { page: '2' }, kind: 'slow', delayMs: 3000, times: 1 });
+  const { fetcher, events } = await browserOf(rig.services);
+  let waitForPage2: NodeJS.Timeout | undefined;
+  t.teardown(() => clearInterval(waitForPage2));
+  fetcher.pool.once('page', ({ pid }) => {
+    waitForPage2 = setInterval(() => {
+      if (!rig.market.requestLog.entries.some((e) => e.path.startsWith('/api/v1/ads?page=2'))) return;
+      clearInterval(waitForPage2);
+      process.kill(pid!, 'SIGKILL');
+    }, 10);
+  });
+  const result = await rig.crawl('demo-browser');
+  t.is(result.status, 'complete', result.error ?? '');
+  t.is(result.listings, rig.market.state().ads.length);
+  t.is(events.filter((e) => e.name === 'crash').length, 1);
+  t.is(events.filter((e) => e.name === 'launch').length, 2);
+  t.true(fetcher.stats.retries >= 1);
+  t.true(rig.market.requestLog.matching('/app?page=2').length >= 2, 'page 2 was read again');
+});
+
+browserTest(title('a hung page times out, frees its host slot, and is retried'), async (t) => {
+  const rig = await demoCrawlRig(t, {}, { browser: { readinessTimeoutMs: 2000 } });
+  // One request at a time: the hung data request holds the host's only slot until the page is given up.
+  await rig.source('demo-browser', { concurrency: 1 });
+  rig.market.faults.inject({ path: '/api/v1/ads', query: { page: '2' }, kind: 'slow', delayMs: 60_000, times: 1 });
+  const started = performance.now();
+  const result = await rig.crawl('demo-browser');
+  t.is(result.status, 'complete', result.error ?? '');
+  t.true(performance.now() - started < 20_000);
+  const { fetcher } = await browserOf(rig.services);
+  t.true(fetcher.stats.retries >= 1);
+  t.true(rig.market.requestLog.matching('/app?page=2').length >= 2, 'page 2 was read again');
+});
+
+browserTest(title('a page whose script fails to load its data fails; the others are kept'), async (t) => {
+  const rig = await demoCrawlRig(t);
+  await rig.source('demo-browser');
+  rig.market.faults.inject({ path: '/api/v1/ads', query: { page: '2' }, kind: 'error-envelope' });
+  const result = await rig.crawl('demo-browser');
+  t.is(result.status, 'partial');
+  t.is(result.pagesFailed, 1);
+  t.regex(result.error ?? '', /app\?page=2: the page's script could not load the ads \(加载失败：too many requests\)/);
+  t.is(result.listings, 20);
+});
+
+browserTest(title('robots.txt is honoured before the browser is even launched'), async (t) => {
+  const rig = await demoCrawlRig(t);
+  rig.market.robots.disallow('/app');
+  await rig.source('demo-browser');
+  const { events } = await browserOf(rig.services);
+  const result = await rig.crawl('demo-browser');
+  t.is(result.status, 'failed');
+  t.regex(result.error ?? '', /robots\.txt .* disallows \/app\?page=1/);
+  t.false(rig.market.requestLog.entries.some((e) => e.pathname === '/app'));
+  t.deepEqual(events, []);
+});
