@@ -1,22 +1,10 @@
 import type { Kysely, Transaction } from 'kysely';
-import type { NormalizedListing, ParseFailure } from '../crawler/listing.ts';
+import type { CrawledPage } from '../crawler/crawl-runner.ts';
+import type { NormalizedListing } from '../crawler/listing.ts';
 import type { Database, RunStatus } from './schema.ts';
 
-/** One page of a crawl as the store records it: its evidence and what was parsed from it. */
-export interface SnapshotPage {
-  url: string;
-  fetchedAt: Date;
-  outcome: 'ok' | 'failed';
-  httpStatus: number | null;
-  error: string | null;
-  sha256: string | null;
-  bytes: number | null;
-  bodyPath: string | null;
-  screenshotPath?: string | null;
-  screenshotSha256?: string | null;
-  listings: NormalizedListing[];
-  failures: ParseFailure[];
-}
+/** One page of a crawl as the store records it: the crawl runner's page, evidence and parsed rows. */
+export type SnapshotPage = CrawledPage;
 
 export interface Snapshot {
   runId: number;
@@ -106,8 +94,8 @@ async function insertEvidence(trx: Transaction<Database>, snapshot: Snapshot): P
           sha256: p.sha256,
           bytes: p.bytes,
           body_path: p.bodyPath,
-          screenshot_path: p.screenshotPath ?? null,
-          screenshot_sha256: p.screenshotSha256 ?? null,
+          screenshot_path: p.screenshotPath,
+          screenshot_sha256: p.screenshotSha256,
         })),
       )
       .returning('id')
