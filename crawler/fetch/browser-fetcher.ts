@@ -8,9 +8,10 @@ import { browserFetchError } from './browser-errors.ts';
 import { BrowserPool, type BrowserPoolOptions, type GatedRequest } from './browser-pool.ts';
 import { describeReadiness, watchReadiness } from './browser-readiness.ts';
 import { FetchError } from './fetch-error.ts';
+import { enforceRobots, httpStatusError } from './fetch-policy-errors.ts';
 import { FetchStats } from './fetch-stats.ts';
 import type { HostLimiter } from './host-limiter.ts';
-import { isRetryable, parseRetryAfter, retryDelayMs } from './retry-policy.ts';
+import { isRetryable, retryDelayMs } from './retry-policy.ts';
 import type { RobotsPolicy } from './robots-policy.ts';
 import { DEFAULT_USER_AGENT } from './user-agent.ts';
 
@@ -81,7 +82,7 @@ export class BrowserFetcher implements Fetcher {
     const p = this.#props;
     for (let attempt = 1; ; attempt++) {
       try {
-        if ((options.respectRobots ?? true) && this.#robots !== null) await this.#checkRobots(this.#robots, url);
+        if ((options.respectRobots ?? true) && this.#robots !== null) await enforceRobots(this.#robots, this.#props.limiter, url);
         const rendered = await this.pool.withPage(url.origin, (page) => this.#render(page, request, url));
         const page = await this.#keep(rendered);
         this.stats.pages++;
@@ -146,7 +147,15 @@ export class BrowserFetcher implements Fetcher {
       throw browserFetchError(error, url.href, { kind: 'navigation', timeoutMs: navigationTimeoutMs });
     }
     this.stats.recordStatus(response.status());
-    if (!response.ok()) throw statusError(url.href, response.status(), headers);
+    if (!response.ok()) {
+      throw httpStatusError({
+        url: url.href,
+        status: response.status(),
+        answered: `${url.href} answered HTTP ${response.status()} to the browser`,
+        retryAfter: headers['retry-after'] ?? null,
+        now: new Date(),
+      });
+    }
     try {
       await ready();
     } catch (error) {
@@ -178,20 +187,6 @@ export class BrowserFetcher implements Fetcher {
     };
   }
 
-  async #checkRobots(robots: RobotsPolicy, url: URL): Promise<void> {
-    const decision = await robots.check(url);
-    if (!decision.allowed) {
-      const because =
-        decision.reason === 'unreachable'
-          ? `robots.txt of ${url.host} could not be read (${decision.detail}), and RFC 9309 says to treat that as disallowing everything; try again later, or`
-          : `robots.txt of ${url.host} disallows ${url.pathname + url.search} for ${robots.token} (${decision.detail} of ${decision.robotsUrl});`;
-      throw new FetchError({ kind: 'robots_disallowed', url: url.href, message: `${because} set respectRobots: false on the source only if you have permission` });
-    }
-    const { limiter } = this.#props;
-    if (decision.crawlDelayMs !== null && decision.crawlDelayMs > limiter.politeness(url.host).minGapMs) {
-      limiter.configure(url.host, { minGapMs: decision.crawlDelayMs });
-    }
-  }
 }
 
 export interface BrowserFetcherProps {
@@ -265,22 +260,6 @@ function renderedHeaders(headers: Record<string, string>): Record<string, string
   return { ...rest, 'content-type': 'text/html; charset=utf-8' };
 }
 
-function statusError(url: string, status: number, headers: Record<string, string>): FetchError {
-  const retryAfterMs = parseRetryAfter(headers['retry-after'] ?? null, new Date());
-  const next =
-    status === 429 || status === 418
-      ? 'the site is throttling otcwatch; lower requestsPerInterval or raise minGapMs for this source'
-      : status >= 500
-        ? 'the server is failing; retry the crawl later'
-        : 'check the URL the adapter or source config builds';
-  return new FetchError({
-    kind: 'http_status',
-    url,
-    status,
-    message: `${url} answered HTTP ${status} to the browser; ${next}`,
-    ...(retryAfterMs === null ? {} : { retryAfterMs }),
-  });
-}
 
 function sha256(content: string | Uint8Array): string {
   return createHash('sha256').update(content).digest('hex');

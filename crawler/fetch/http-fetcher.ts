@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FetchedPage, PageRequest } from '../source-adapter.ts';
 import { FetchError } from './fetch-error.ts';
+import { enforceRobots, httpStatusError } from './fetch-policy-errors.ts';
 import { FetchStats } from './fetch-stats.ts';
 import type { HostLimiter } from './host-limiter.ts';
 import { decodeBody, describeCause, readBody } from './response-body.ts';
-import { isRetryable, parseRetryAfter, retryDelayMs } from './retry-policy.ts';
+import { isRetryable, retryDelayMs } from './retry-policy.ts';
 import { RobotsPolicy } from './robots-policy.ts';
 import { DEFAULT_USER_AGENT } from './user-agent.ts';
 
@@ -130,7 +131,7 @@ export class HttpFetcher {
     let body = request.body;
     const headers = new Headers(request.headers);
     for (let hop = 0; ; hop++) {
-      if (respectRobots && this.robots !== null) await this.#checkRobots(this.robots, url);
+      if (respectRobots && this.robots !== null) await enforceRobots(this.robots, this.#props.limiter, url);
       const current = url;
       const outcome = await p.limiter.schedule(current, () =>
         this.#exchange(current, method, headers, body, requireOk),
@@ -164,25 +165,6 @@ export class HttpFetcher {
     }
   }
 
-  async #checkRobots(robots: RobotsPolicy, url: URL): Promise<void> {
-    const decision = await robots.check(url);
-    if (!decision.allowed) {
-      const path = url.pathname + url.search;
-      const because =
-        decision.reason === 'unreachable'
-          ? `robots.txt of ${url.host} could not be read (${decision.detail}), and RFC 9309 says to treat that as disallowing everything; try again later, or`
-          : `robots.txt of ${url.host} disallows ${path} for ${robots.token} (${decision.detail} of ${decision.robotsUrl});`;
-      throw new FetchError({
-        kind: 'robots_disallowed',
-        url: url.href,
-        message: `${because} set respectRobots: false on the source only if you have permission`,
-      });
-    }
-    const { limiter } = this.#props;
-    if (decision.crawlDelayMs !== null && decision.crawlDelayMs > limiter.politeness(url.host).minGapMs) {
-      limiter.configure(url.host, { minGapMs: decision.crawlDelayMs });
-    }
-  }
 
   /** One HTTP request inside a limiter slot; the timeout covers headers and body. */
   async #exchange(
@@ -221,7 +203,13 @@ export class HttpFetcher {
       }
       if (requireOk && !response.ok) {
         await discard(response);
-        throw statusError(url.href, method, response, fetchedAt);
+        throw httpStatusError({
+          url: url.href,
+          status: response.status,
+          answered: `${method} ${url.href} answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
+          retryAfter: response.headers.get('retry-after'),
+          now: fetchedAt,
+        });
       }
       const bytes = await readBody(response, { url: url.href, maxBytes: p.maxBytes, abort: () => controller.abort() });
       this.stats.bytes += bytes.byteLength;
@@ -339,28 +327,6 @@ function redirectTarget(from: URL, status: number, location: string): URL {
   return next;
 }
 
-function statusError(url: string, method: string, response: Response, now: Date): FetchError {
-  const status = response.status;
-  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), now);
-  const text = `${method} ${url} answered HTTP ${status}${response.statusText ? ` ${response.statusText}` : ''}`;
-  let next: string;
-  if (status === 429 || status === 418) {
-    next = 'the site is throttling otcwatch; lower requestsPerInterval or raise minGapMs for this source';
-  } else if (status >= 500) {
-    next = 'the server is failing; retry the crawl later';
-  } else if (status === 401 || status === 403) {
-    next = 'the page needs access otcwatch does not have (login, region block or bot wall); check it in a browser';
-  } else {
-    next = 'check the URL the adapter or source config builds';
-  }
-  return new FetchError({
-    kind: 'http_status',
-    url,
-    status,
-    message: `${text}; ${next}`,
-    ...(retryAfterMs === null ? {} : { retryAfterMs }),
-  });
-}
 
 /** Drop a body we will not read, so the connection can be reused or closed. */
 async function discard(response: Response): Promise<void> {
