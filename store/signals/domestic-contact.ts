@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { CONTACT_PATTERNS } from './contact-patterns.ts';
-import { inScope, recentIds, type SignalDefinition } from './signal-query.ts';
+import { operatorTexts, recentIds, type SignalDefinition } from './signal-query.ts';
 
 /**
  * `domestic_contact`: contact handles for mainland apps in an operator's
@@ -19,12 +19,7 @@ import { inScope, recentIds, type SignalDefinition } from './signal-query.ts';
 export const domesticContact: SignalDefinition = {
   code: 'domestic_contact',
   rows: (scope) => sql`
-    with texts as (
-      select o.operator_id, 'name' as field, o.operator_name as text, o.listing_id, o.run_id, o.id as observation_id
-        from listing_observations o where ${inScope('o.operator_id', scope)}
-      union all
-      select o.operator_id, 'terms', o.terms, o.listing_id, o.run_id, o.id
-        from listing_observations o where ${inScope('o.operator_id', scope)} and o.terms is not null
+    with texts as (${operatorTexts(scope)}
     ), distinct_texts as (
       select distinct operator_id, field, text from texts
     ), found as (

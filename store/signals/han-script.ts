@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { inScope, recentIds, type SignalDefinition } from './signal-query.ts';
+import { operatorTexts, recentIds, type SignalDefinition } from './signal-query.ts';
 
 /** One Han character: CJK Unified Ideographs, Extension A and the compatibility block. */
 const HAN_CHARACTER = '[㐀-䶿一-鿿豈-﫿]';
@@ -16,12 +16,7 @@ const HAN_CHARACTER = '[㐀-䶿一-鿿豈-﫿]';
 export const hanScript: SignalDefinition = {
   code: 'han_script',
   rows: (scope) => sql`
-    with texts as (
-      select o.operator_id, 'name' as field, o.operator_name as text, o.listing_id, o.run_id, o.id as observation_id
-        from listing_observations o where ${inScope('o.operator_id', scope)}
-      union all
-      select o.operator_id, 'terms', o.terms, o.listing_id, o.run_id, o.id
-        from listing_observations o where ${inScope('o.operator_id', scope)} and o.terms is not null
+    with texts as (${operatorTexts(scope)}
     ), per_text as (
       select operator_id, field, text,
              jsonb_build_object('field', field, 'text', text,

@@ -81,3 +81,20 @@ export function recentIds(column: string): RawBuilder<number[]> {
   const ref = sql.ref(column);
   return sql<number[]>`to_jsonb((array_agg(distinct ${ref} order by ${ref} desc))[1:10])`;
 }
+
+/**
+ * SQL query (for a `with texts as (…)` CTE): every text an operator showed
+ * in scope — its name and its listings' terms — with where it was and the
+ * observation that carried it. The signals that read text start from here.
+ *
+ * @example
+ * sql`with texts as (${operatorTexts(scope)}) select distinct operator_id, text from texts`
+ */
+export function operatorTexts(scope: ScoringScope): RawBuilder<unknown> {
+  return sql`
+      select o.operator_id, 'name' as field, o.operator_name as text, o.listing_id, o.run_id, o.id as observation_id
+        from listing_observations o where ${inScope('o.operator_id', scope)}
+      union all
+      select o.operator_id, 'terms', o.terms, o.listing_id, o.run_id, o.id
+        from listing_observations o where ${inScope('o.operator_id', scope)} and o.terms is not null`;
+}
