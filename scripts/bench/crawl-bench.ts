@@ -5,6 +5,7 @@ import { getAdapter } from '../../crawler/sources/index.ts';
 import { openMigratedStore } from '../../store/open-migrated-store.ts';
 import { upsertSource } from '../../store/sources.ts';
 import { startDemoMarketplace } from '../demo/marketplace-server.ts';
+import { adapterSourceRegistration } from '../jobs/builtin-sources.ts';
 import { createCrawlServices } from '../jobs/crawl-services.ts';
 import { runCrawlJob } from '../jobs/crawl-job.ts';
 
@@ -23,15 +24,10 @@ export async function run(): Promise<void> {
   try {
     console.log(`command: npm run bench crawl   (store: ${store.engine}, demo marketplace tick 200, ${market.state().ads.length} ads, ${pageSize} per HTML page)`);
     for (const id of ['demo-api', 'demo-html']) {
-      const adapter = getAdapter(id);
-      await upsertSource(store.db, {
-        id,
-        adapter: id,
-        platform: adapter.platform,
-        kind: adapter.kind,
-        baseUrl: market.url,
-        politeness: { minGapMs: 0, concurrency: 8, respectRobots: true },
-      });
+      await upsertSource(
+        store.db,
+        adapterSourceRegistration(getAdapter(id), { baseUrl: market.url, politeness: { minGapMs: 0, concurrency: 8, respectRobots: true } }),
+      );
       let pages = 0;
       let listings = 0;
       let crawlMs = 0;

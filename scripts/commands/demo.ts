@@ -9,6 +9,7 @@ import { dataDir, intOption, withStore } from '../cli-context.ts';
 import { startDemoMarketplace } from '../demo/marketplace-server.ts';
 import { diffHighlights } from '../format/diff-text.ts';
 import { afterRun } from '../jobs/after-run.ts';
+import { adapterSourceRegistration } from '../jobs/builtin-sources.ts';
 import { createCrawlServices } from '../jobs/crawl-services.ts';
 import { runCrawlJob } from '../jobs/crawl-job.ts';
 import { describeCrawl } from './crawl.ts';
@@ -82,19 +83,7 @@ export function registerDemo(program: Command): void {
 
 /** Points the demo sources at this marketplace, keeping their other settings. */
 async function pointDemoSourcesAt(store: Store, url: string): Promise<void> {
-  for (const id of DEMO_SOURCES) {
-    const adapter = getAdapter(id);
-    await upsertSource(store.db, {
-      id,
-      adapter: id,
-      platform: adapter.platform,
-      kind: adapter.kind,
-      baseUrl: url,
-      params: adapter.defaultParams ?? {},
-      politeness: adapter.defaultPoliteness ?? {},
-      hostCountry: adapter.hostCountry ?? null,
-    });
-  }
+  for (const id of DEMO_SOURCES) await upsertSource(store.db, adapterSourceRegistration(getAdapter(id), { baseUrl: url }));
 }
 
 /** The demo sources this machine can crawl: without a browser, the browser source is skipped, saying why and how to get one. */

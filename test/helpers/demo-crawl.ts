@@ -7,6 +7,7 @@ import { getAdapter } from '../../crawler/sources/index.ts';
 import type { Store } from '../../store/connection.ts';
 import { upsertSource } from '../../store/sources.ts';
 import { startDemoMarketplace, type DemoMarketplace, type DemoMarketplaceOptions } from '../../scripts/demo/marketplace-server.ts';
+import { adapterSourceRegistration } from '../../scripts/jobs/builtin-sources.ts';
 import { createCrawlServices, type CrawlServices, type CrawlServicesOptions } from '../../scripts/jobs/crawl-services.ts';
 import { runCrawlJob, type CrawlJobOptions } from '../../scripts/jobs/crawl-job.ts';
 import { createTestStore } from './test-store.ts';
@@ -47,16 +48,10 @@ export async function demoCrawlRig(
     services,
     dataDir,
     async source(id, politeness = {}, params = {}) {
-      const adapter = getAdapter(id);
-      await upsertSource(store.db, {
-        id,
-        adapter: id,
-        platform: adapter.platform,
-        kind: adapter.kind,
-        baseUrl: market.url,
-        params,
-        politeness: { minGapMs: 0, concurrency: 4, ...politeness },
-      });
+      await upsertSource(
+        store.db,
+        adapterSourceRegistration(getAdapter(id), { baseUrl: market.url, params, politeness: { minGapMs: 0, concurrency: 4, ...politeness } }),
+      );
     },
     crawl: (id, crawlOptions) => runCrawlJob(store, services, id, crawlOptions),
   };
