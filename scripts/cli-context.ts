@@ -2,6 +2,7 @@ import type { Store } from '../store/connection.ts';
 import { dataDirFromEnv, storeOptionsFromEnv } from '../store/connection.ts';
 import { openMigratedStore } from '../store/open-migrated-store.ts';
 import { registerBuiltinSources } from './jobs/builtin-sources.ts';
+import { safeText, safeValue } from './output/safe-text.ts';
 
 /**
  * Runs a command body against the store the environment names
@@ -34,4 +35,27 @@ export function intOption(name: string, value: string | undefined, min = 0): num
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`${name} must be a whole number ≥ ${min}, got "${value}"`);
   return n;
+}
+
+/**
+ * Prints command output on stdout through the output-safety boundary
+ * (`safeText`): escape sequences gone, controls visible, contact handles
+ * masked; line breaks kept. Every command prints through this, `printJson`
+ * or `printError`; only `sql --raw` writes stored text as it is.
+ *
+ * @example
+ * print(formatTable(rows));
+ */
+export function print(text: string): void {
+  process.stdout.write(`${safeText(text, { lines: true })}\n`);
+}
+
+/** Prints a value as JSON (one line, or indented by `indent`), every string in it through `safeValue`. */
+export function printJson(value: unknown, indent?: number): void {
+  process.stdout.write(`${JSON.stringify(safeValue(value), null, indent)}\n`);
+}
+
+/** Prints a line on stderr through `safeText`: progress, failures, `--json` side notes. */
+export function printError(text: string): void {
+  process.stderr.write(`${safeText(text, { lines: true })}\n`);
 }

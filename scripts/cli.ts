@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { commands } from './commands/index.ts';
+import { safeText } from './output/safe-text.ts';
 
 /**
  * The `otcwatch` command line: each command is one file in `commands/`.
@@ -15,7 +16,8 @@ for (const register of commands) register(program);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  process.stderr.write(`otcwatch: ${(error as Error).message}\n`);
-  if (process.env.OTCWATCH_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+  // A message can quote seller text (a parse error, a page title): it passes the output boundary too.
+  process.stderr.write(`otcwatch: ${safeText((error as Error).message)}\n`);
+  if (process.env.OTCWATCH_DEBUG) process.stderr.write(`${safeText(String((error as Error).stack), { lines: true })}\n`);
   process.exitCode = 1;
 }

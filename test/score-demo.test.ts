@@ -2,7 +2,7 @@ import test from 'ava';
 import { sql } from 'kysely';
 import type { DemoAd } from '../scripts/demo/marketplace-state.ts';
 import { startDemoMarketplace } from '../scripts/demo/marketplace-server.ts';
-import { maskHandle } from '../scripts/format/contact-mask.ts';
+import { maskHandle } from '../scripts/output/contact-mask.ts';
 import { scoreRun } from '../scripts/jobs/score-run.ts';
 import { explainOperator } from '../store/operator-report.ts';
 import { cliRig } from './helpers/cli.ts';

@@ -1,6 +1,7 @@
 import test from 'ava';
-import { maskContacts, maskHandle } from '../scripts/format/contact-mask.ts';
-import { describeEvidence, maskEvidence } from '../scripts/format/signal-evidence.ts';
+import { maskContacts, maskHandle } from '../scripts/output/contact-mask.ts';
+import { describeEvidence } from '../scripts/format/signal-evidence.ts';
+import { safeValue } from '../scripts/output/safe-text.ts';
 
 test('handles are masked: mobiles keep 3 + 4 digits, other handles 2 + 2 characters', (t) => {
   t.is(maskHandle('13812345678'), '138****5678');
@@ -29,7 +30,7 @@ test('evidence is masked before it is shown, in lines and in JSON', (t) => {
     'mobile 138****5678 in terms "大额可议价 电话 138****5678": listings #7; runs #2, #1; observations #40, #12',
     'invitation "加微信" in name "金沙承兑加微信": listings #7; runs #2; observations #40',
   ]);
-  const shown = JSON.stringify(maskEvidence(evidence));
+  const shown = JSON.stringify(safeValue(evidence));
   t.false(shown.includes('13812345678'));
   t.true(shown.includes('"handle":"138****5678"'));
 });

@@ -1,4 +1,5 @@
 import type { AlertRecord } from '../../store/alerts.ts';
+import { safeText } from '../output/safe-text.ts';
 import type { AlertSink } from './alert-sink.ts';
 
 /**
@@ -19,9 +20,9 @@ export function consoleSink(props: ConsoleSinkProps = {}): AlertSink {
   };
 }
 
-/** The one-line form of an alert. */
+/** The one-line form of an alert, through the output boundary (the subject quotes seller text). */
 function alertLine(alert: AlertRecord): string {
-  return `ALERT #${alert.id} ${alert.kind}: ${alert.subject} [${alert.sourceId} run #${alert.runId}]`;
+  return safeText(`ALERT #${alert.id} ${alert.kind}: ${alert.subject} [${alert.sourceId} run #${alert.runId}]`);
 }
 
 export interface ConsoleSinkProps {

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { retryDelayMs } from '../../crawler/fetch/retry-policy.ts';
+import { safeValue } from '../output/safe-text.ts';
 import type { AlertSink } from './alert-sink.ts';
 
 /**
@@ -29,7 +30,8 @@ export function webhookSink(props: WebhookSinkProps): AlertSink {
   return {
     name: 'webhook',
     async deliver(alert) {
-      const body = JSON.stringify(alert);
+      // The body is what leaves the deployment: seller text passes the output boundary.
+      const body = JSON.stringify(safeValue(alert));
       const headers = {
         'content-type': 'application/json; charset=utf-8',
         'x-otcwatch-signature': webhookSignature(props.secret, body),

@@ -3,7 +3,7 @@ import { undeliveredCounts } from '../../store/alert-deliveries.ts';
 import { ackAlert, ALERT_KINDS, listAlerts, type AlertKind } from '../../store/alerts.ts';
 import { configuredSinks } from '../alerts/configured-sinks.ts';
 import { deliverAlerts } from '../alerts/deliver-alerts.ts';
-import { intOption, UsageError, withStore } from '../cli-context.ts';
+import { intOption, print, printError, printJson, UsageError, withStore } from '../cli-context.ts';
 import { formatTable } from '../format/table.ts';
 
 export function registerAlerts(program: Command): void {
@@ -27,10 +27,10 @@ export function registerAlerts(program: Command): void {
       await withStore(async (store) => {
         const rows = await listAlerts(store.db, { includeAcked: Boolean(options.all), limit, ...(kind ? { kind } : {}), ...(since ? { since } : {}) });
         if (options.json) {
-          console.log(JSON.stringify(rows));
+          printJson(rows);
           return;
         }
-        console.log(
+        print(
           formatTable(
             rows.map((a) => ({
               id: a.id,
@@ -57,7 +57,7 @@ export function registerAlerts(program: Command): void {
         for (const id of parsed) {
           if (!(await ackAlert(store.db, id))) throw new UsageError(`no alert #${id}; list them with: otcwatch alerts --all`);
         }
-        console.log(`acknowledged ${parsed.map((id) => `#${id}`).join(', ')}`);
+        print(`acknowledged ${parsed.map((id) => `#${id}`).join(', ')}`);
       });
     });
 
@@ -67,10 +67,10 @@ export function registerAlerts(program: Command): void {
     .action(async () => {
       const sinks = configuredSinks(process.env);
       await withStore(async (store) => {
-        const report = await deliverAlerts(store.db, sinks, { retryNow: true, log: (line) => console.error(line) });
-        console.log(`delivered ${report.delivered} (sinks: ${sinks.map((s) => s.name).join(', ')})`);
+        const report = await deliverAlerts(store.db, sinks, { retryNow: true, log: (line) => printError(line) });
+        print(`delivered ${report.delivered} (sinks: ${sinks.map((s) => s.name).join(', ')})`);
         for (const left of await undeliveredCounts(store.db)) {
-          console.log(`  ${left.count} ${left.status} for ${left.sink}, next attempt after ${left.nextAttemptAt.toISOString()}`);
+          print(`  ${left.count} ${left.status} for ${left.sink}, next attempt after ${left.nextAttemptAt.toISOString()}`);
         }
         if (report.failures.length > 0) process.exitCode = 1;
       });

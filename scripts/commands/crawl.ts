@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { PolitenessConfig } from '../../crawler/source-adapter.ts';
-import { dataDir, intOption, withStore } from '../cli-context.ts';
+import { dataDir, intOption, print, printError, printJson, withStore } from '../cli-context.ts';
 import { configuredSinks } from '../alerts/configured-sinks.ts';
 import { crawlProgressPrinter } from '../format/progress.ts';
 import { afterRun } from '../jobs/after-run.ts';
@@ -27,7 +27,7 @@ export function registerCrawl(program: Command): void {
       if (concurrency !== undefined) politeness.concurrency = concurrency;
       const maxPages = intOption('--max-pages', options.maxPages, 1);
       // With --json, stdout carries only the JSON; alerts and the diff line go to stderr.
-      const say = (line: string) => (options.json ? console.error(line) : console.log(line));
+      const say = (line: string) => (options.json ? printError(line) : print(line));
       const sinks = configuredSinks(process.env, { console: { write: say } });
       await withStore(async (store) => {
         if (options.baseUrl) await setSourceBaseUrl(store.db, sourceId, new URL(options.baseUrl).toString());
@@ -40,7 +40,8 @@ export function registerCrawl(program: Command): void {
             onProgress: progress.update,
           });
           progress.done();
-          console.log(options.json ? JSON.stringify(result) : describeCrawl(result));
+          if (options.json) printJson(result);
+          else print(describeCrawl(result));
           await afterRun(store, result, { sinks, log: say });
           if (result.status === 'failed') process.exitCode = 1;
         } finally {

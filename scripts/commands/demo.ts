@@ -5,7 +5,7 @@ import { summarizeRun } from '../../store/run-summary.ts';
 import { upsertSource } from '../../store/sources.ts';
 import type { Store } from '../../store/connection.ts';
 import { configuredSinks } from '../alerts/configured-sinks.ts';
-import { dataDir, intOption, withStore } from '../cli-context.ts';
+import { dataDir, intOption, print, withStore } from '../cli-context.ts';
 import { startDemoMarketplace } from '../demo/marketplace-server.ts';
 import { diffHighlights } from '../format/diff-text.ts';
 import { afterRun } from '../jobs/after-run.ts';
@@ -31,25 +31,25 @@ export function registerDemo(program: Command): void {
     .action(async (options: { ticks: string; seed: string }) => {
       const ticks = intOption('--ticks', options.ticks, 1)!;
       const market = await startDemoMarketplace({ seed: intOption('--seed', options.seed, 0)! });
-      console.log(`demo marketplace at ${market.url} (seed ${options.seed})`);
+      print(`demo marketplace at ${market.url} (seed ${options.seed})`);
       try {
         await withStore(async (store) => {
-          console.log(`store: ${store.engine} ${store.location}`);
+          print(`store: ${store.engine} ${store.location}`);
           await pointDemoSourcesAt(store, market.url);
           const sources = crawlableDemoSources();
           const services = createCrawlServices({ dataDir: dataDir() });
-          const indented = (line: string) => console.log(`    ${line}`);
+          const indented = (line: string) => print(`    ${line}`);
           const sinks = configuredSinks(process.env, { console: { write: indented } });
           try {
             for (let tick = 0; tick < ticks; tick += 1) {
               if (tick > 0) market.advance();
-              console.log(`\ntick ${market.tick}`);
+              print(`\ntick ${market.tick}`);
               for (const sourceId of sources) {
                 const result = await runCrawlJob(store, services, sourceId);
-                console.log(`  ${describeCrawl(result)}`);
+                print(`  ${describeCrawl(result)}`);
                 const summary = await summarizeRun(store.db, result.runId);
                 const methods = summary.domesticMethods.map((m) => `${m.code} ${m.listings}`).join(', ');
-                console.log(`    ${summary.operators} operators; domestic payment methods: ${methods || 'none'}`);
+                print(`    ${summary.operators} operators; domestic payment methods: ${methods || 'none'}`);
                 const { diff } = await afterRun(store, result, { sinks, log: indented });
                 if (diff) diffHighlights(diff).forEach(indented);
               }
@@ -61,7 +61,7 @@ export function registerDemo(program: Command): void {
       } finally {
         await market.close();
       }
-      console.log('\nquery it: otcwatch runs; otcwatch diff demo-api; otcwatch alerts; otcwatch sql "select * from listing_observations limit 5"');
+      print('\nquery it: otcwatch runs; otcwatch diff demo-api; otcwatch alerts; otcwatch sql "select * from listing_observations limit 5"');
     });
 
   demo
@@ -74,7 +74,7 @@ export function registerDemo(program: Command): void {
       const market = await startDemoMarketplace({ port: intOption('--port', options.port, 0)!, seed: intOption('--seed', options.seed, 0)! });
       const every = intOption('--tick-every', options.tickEvery, 0)!;
       const timer = every > 0 ? setInterval(() => market.advance(), every * 1000) : undefined;
-      console.log(`demo marketplace at ${market.url}: /api/v1/ads, /market, /app; POST /_demo/advance moves a tick. Ctrl-C stops.`);
+      print(`demo marketplace at ${market.url}: /api/v1/ads, /market, /app; POST /_demo/advance moves a tick. Ctrl-C stops.`);
       await waitForSignal();
       if (timer) clearInterval(timer);
       await market.close();
@@ -93,7 +93,7 @@ function crawlableDemoSources(): string[] {
     return DEMO_SOURCES;
   } catch (error) {
     if (!(error instanceof BrowserNotFoundError)) throw error;
-    console.log(`demo-browser skipped: ${error.message}`);
+    print(`demo-browser skipped: ${error.message}`);
     return DEMO_SOURCES.filter((id) => getAdapter(id).fetcher !== 'browser');
   }
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { diffRuns } from '../../store/diff/diff-runs.ts';
 import { DEFAULT_THRESHOLDS } from '../../store/diff/run-diff.ts';
 import { findSource } from '../../store/sources.ts';
-import { intOption, UsageError, withStore } from '../cli-context.ts';
+import { intOption, print, printJson, UsageError, withStore } from '../cli-context.ts';
 import { formatDiff } from '../format/diff-text.ts';
 
 export function registerDiff(program: Command): void {
@@ -29,9 +29,9 @@ export function registerDiff(program: Command): void {
       await withStore(async (store) => {
         if (!(await findSource(store.db, sourceId))) throw new UsageError(`unknown source "${sourceId}"; list them with: otcwatch sources`);
         const diff = await diffRuns(store.db, { sourceId, fromRunId, toRunId, thresholds });
-        if (options.json) console.log(JSON.stringify(diff));
-        else if (!diff) console.log(`${sourceId} has no two runs to compare yet (a complete run, then a complete or partial one); crawl it: otcwatch crawl ${sourceId}`);
-        else console.log(formatDiff(diff));
+        if (options.json) printJson(diff);
+        else if (!diff) print(`${sourceId} has no two runs to compare yet (a complete run, then a complete or partial one); crawl it: otcwatch crawl ${sourceId}`);
+        else print(formatDiff(diff));
       });
     });
 }

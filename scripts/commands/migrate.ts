@@ -3,7 +3,7 @@ import { openStore, storeOptionsFromEnv } from '../../store/connection.ts';
 import { migrateDown, migrateToLatest, migrationStatus } from '../../store/migrate.ts';
 import { syncPaymentMethodCatalog } from '../../store/payment-methods.ts';
 import { formatTable } from '../format/table.ts';
-import { UsageError } from '../cli-context.ts';
+import { print, UsageError } from '../cli-context.ts';
 
 export function registerMigrate(program: Command): void {
   program
@@ -18,14 +18,14 @@ export function registerMigrate(program: Command): void {
         if (direction === 'up') {
           const applied = await migrateToLatest(store.db);
           await syncPaymentMethodCatalog(store.db);
-          console.log(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date');
+          print(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date');
         } else if (direction === 'down') {
           const undone = await migrateDown(store.db, { all: Boolean(options.all) });
-          console.log(undone.length ? `undone: ${undone.join(', ')}` : 'nothing to undo');
+          print(undone.length ? `undone: ${undone.join(', ')}` : 'nothing to undo');
         } else if (direction === 'status') {
           const rows = await migrationStatus(store.db);
-          console.log(`store: ${store.engine} ${store.location}`);
-          console.log(formatTable(rows.map((m) => ({ migration: m.name, applied_at: m.executedAt ?? 'pending' }))));
+          print(`store: ${store.engine} ${store.location}`);
+          print(formatTable(rows.map((m) => ({ migration: m.name, applied_at: m.executedAt ?? 'pending' }))));
         } else {
           throw new UsageError(`unknown direction "${direction}"; use up, down or status`);
         }

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { explainOperator, listOperators, type OperatorExplanation } from '../../store/operator-report.ts';
-import { intOption, UsageError, withStore } from '../cli-context.ts';
-import { maskContacts } from '../format/contact-mask.ts';
-import { describeEvidence, maskEvidence } from '../format/signal-evidence.ts';
+import { intOption, print, printJson, UsageError, withStore } from '../cli-context.ts';
+import { describeEvidence } from '../format/signal-evidence.ts';
 import { formatTable } from '../format/table.ts';
 
 export function registerOperators(program: Command): void {
@@ -29,14 +28,13 @@ export function registerOperators(program: Command): void {
           ...(options.source ? { sourceId: options.source } : {}),
           limit: intOption('--limit', options.limit, 1)!,
         });
-        const masked = rows.map((r) => ({ ...r, name: maskContacts(r.name) }));
         if (options.json) {
-          console.log(JSON.stringify(masked));
+          printJson(rows);
           return;
         }
-        console.log(
+        print(
           formatTable(
-            masked.map((r) => ({
+            rows.map((r) => ({
               id: r.id,
               platform: r.platform,
               name: r.name,
@@ -61,7 +59,8 @@ export function registerOperators(program: Command): void {
       await withStore(async (store) => {
         const why = await explainOperator(store.db, operatorId);
         if (!why) throw new UsageError(`no operator #${operatorId}; list them with: otcwatch operators`);
-        console.log(options.json ? JSON.stringify(maskEvidence(why)) : describeExplanation(why));
+        if (options.json) printJson(why);
+        else print(describeExplanation(why));
       });
     });
 }
@@ -69,7 +68,7 @@ export function registerOperators(program: Command): void {
 /** The readable form of `operators explain`. */
 function describeExplanation(why: OperatorExplanation): string {
   const lines = [
-    `operator #${why.id} ${maskContacts(why.name)} on ${why.platform} (${maskContacts(why.operatorKey)}), seen ${why.firstSeenAt.toISOString()} – ${why.lastSeenAt.toISOString()}`,
+    `operator #${why.id} ${why.name} on ${why.platform} (${why.operatorKey}), seen ${why.firstSeenAt.toISOString()} – ${why.lastSeenAt.toISOString()}`,
   ];
   if (why.score === null) {
     lines.push('not scored yet: operators are scored after each run (otcwatch run) that sees them');

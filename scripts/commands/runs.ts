@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { listRuns } from '../../store/crawl-runs.ts';
-import { intOption, withStore } from '../cli-context.ts';
+import { intOption, print, printJson, withStore } from '../cli-context.ts';
 import { formatTable } from '../format/table.ts';
 
 export function registerRuns(program: Command): void {
@@ -15,10 +15,10 @@ export function registerRuns(program: Command): void {
       await withStore(async (store) => {
         const runs = await listRuns(store.db, { ...(options.source ? { sourceId: options.source } : {}), limit: intOption('--limit', options.limit, 1)! });
         if (options.json) {
-          console.log(JSON.stringify(runs));
+          printJson(runs);
           return;
         }
-        console.log(
+        print(
           formatTable(
             runs.map((r) => ({
               run: r.id,

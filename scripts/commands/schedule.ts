@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { addSchedule, listSchedules, removeSchedule, setScheduleEnabled } from '../../store/schedules.ts';
 import { findSource } from '../../store/sources.ts';
-import { intOption, UsageError, withStore } from '../cli-context.ts';
+import { intOption, print, printJson, UsageError, withStore } from '../cli-context.ts';
 import { formatTable } from '../format/table.ts';
 import { cronOf, everyToCron, nextOccurrence } from '../jobs/schedule-timing.ts';
 
@@ -33,7 +33,7 @@ export function registerSchedule(program: Command): void {
         if (!pattern) throw new UsageError(`give --cron or --every: source ${sourceId} declares no schedule`);
         cronOf(pattern, options.tz);
         const row = await addSchedule(store.db, { sourceId, cron: pattern, timezone: options.tz, maxPages: maxPages ?? null });
-        console.log(`schedule #${row.id}: ${sourceId} on "${pattern}" (${row.timezone}); next run ${nextOccurrence(row)?.toISOString() ?? 'never'} while otcwatch run is up`);
+        print(`schedule #${row.id}: ${sourceId} on "${pattern}" (${row.timezone}); next run ${nextOccurrence(row)?.toISOString() ?? 'never'} while otcwatch run is up`);
       });
     });
 
@@ -57,7 +57,8 @@ export function registerSchedule(program: Command): void {
             max_pages: s.max_pages ?? '',
           };
         });
-        console.log(options.json ? JSON.stringify(rows) : formatTable(rows, { maxCellWidth: 70 }));
+        if (options.json) printJson(rows);
+        else print(formatTable(rows, { maxCellWidth: 70 }));
       });
     });
 
@@ -90,6 +91,6 @@ async function changeSchedule(id: string, done: string, change: (db: Parameters<
   const scheduleId = intOption('schedule id', id, 1)!;
   await withStore(async (store) => {
     if (!(await change(store.db, scheduleId))) throw new UsageError(`no schedule #${scheduleId}; list them with: otcwatch schedule list`);
-    console.log(`schedule #${scheduleId} ${done}`);
+    print(`schedule #${scheduleId} ${done}`);
   });
 }

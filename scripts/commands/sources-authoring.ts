@@ -6,7 +6,7 @@ import type { DeclarativeSpec } from '../../crawler/declarative/source-spec.ts';
 import { SourceFileError } from '../../crawler/declarative/spec-issues.ts';
 import type { NormalizedListing } from '../../crawler/listing.ts';
 import { findSource, upsertSource } from '../../store/sources.ts';
-import { UsageError, withStore } from '../cli-context.ts';
+import { print, printError, printJson, UsageError, withStore } from '../cli-context.ts';
 import { formatTable } from '../format/table.ts';
 import { declarativeRegistration } from '../jobs/declarative-registration.ts';
 import { trySource, type TrySourceResult } from '../jobs/try-source.ts';
@@ -26,7 +26,7 @@ export function registerSourcesAuthoring(sources: Command): void {
     .argument('<file>', 'the source file')
     .action((file: string) => {
       const spec = loadOrReport(file);
-      if (spec) console.log(`${file}: OK (${spec.kind} source "${spec.name}", platform ${spec.platform})`);
+      if (spec) print(`${file}: OK (${spec.kind} source "${spec.name}", platform ${spec.platform})`);
     });
 
   sources
@@ -42,7 +42,8 @@ export function registerSourcesAuthoring(sources: Command): void {
       const spec = loadOrReport(file);
       if (!spec) return;
       const result = await trySource(spec, { ...(options.url ? { url: options.url } : {}), ...(options.fixture ? { fixture: options.fixture } : {}) });
-      console.log(options.json ? JSON.stringify(jsonReport(spec, result), null, 2) : textReport(result));
+      if (options.json) printJson(jsonReport(spec, result), 2);
+      else print(textReport(result));
       if (!result.outcome.ok) process.exitCode = 1;
     });
 
@@ -61,7 +62,7 @@ export function registerSourcesAuthoring(sources: Command): void {
           throw new UsageError(`source "${spec.name}" exists and uses the coded adapter ${existing.adapter}; give the file another name`);
         }
         await upsertSource(store.db, declarativeRegistration(spec, { spec, sourceFile: path.resolve(file) }, options.baseUrl));
-        console.log(`source ${spec.name} ${existing ? 'updated' : 'added'} (declarative ${spec.kind}, platform ${spec.platform}); crawl it with: otcwatch crawl ${spec.name}`);
+        print(`source ${spec.name} ${existing ? 'updated' : 'added'} (declarative ${spec.kind}, platform ${spec.platform}); crawl it with: otcwatch crawl ${spec.name}`);
       });
     });
 }
@@ -72,7 +73,7 @@ function loadOrReport(file: string): DeclarativeSpec | null {
     return loadSourceFile(file);
   } catch (error) {
     if (!(error instanceof SourceFileError)) throw error;
-    console.error(error.message);
+    printError(error.message);
     process.exitCode = 1;
     return null;
   }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { listRuns } from '../../store/crawl-runs.ts';
 import { findSource, listSources, upsertSource } from '../../store/sources.ts';
-import { intOption, UsageError, withStore } from '../cli-context.ts';
+import { intOption, print, UsageError, withStore } from '../cli-context.ts';
 import { formatTable } from '../format/table.ts';
 import { registerSourcesAuthoring } from './sources-authoring.ts';
 
@@ -30,7 +30,7 @@ export function registerSources(program: Command): void {
             last_run: last ? `#${last.id} ${last.status} ${last.started_at.toISOString()}` : '',
           });
         }
-        console.log(formatTable(table, { maxCellWidth: 60 }));
+        print(formatTable(table, { maxCellWidth: 60 }));
       });
     });
 
@@ -77,7 +77,7 @@ export function registerSources(program: Command): void {
           hostCountry: row.host_country,
           enabled: options.disable ? false : options.enable ? true : row.enabled,
         });
-        console.log(`source ${id} updated`);
+        print(`source ${id} updated`);
       });
     });
 

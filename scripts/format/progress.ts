@@ -1,4 +1,5 @@
 import type { CrawlProgress } from '../../crawler/crawl-runner.ts';
+import { safeText } from '../output/safe-text.ts';
 
 /**
  * Crawl progress for a person: a redrawn bar on a terminal, one plain line
@@ -15,7 +16,7 @@ export function crawlProgressPrinter(stream: NodeJS.WriteStream, label: string) 
   return {
     update(p: CrawlProgress) {
       if (!tty) {
-        stream.write(`${label}: page ${p.pagesDone} ${p.pagesFailed ? `(${p.pagesFailed} failed) ` : ''}listings ${p.listings} ${p.lastUrl}\n`);
+        stream.write(`${label}: page ${p.pagesDone} ${p.pagesFailed ? `(${p.pagesFailed} failed) ` : ''}listings ${p.listings} ${safeText(p.lastUrl)}\n`);
         return;
       }
       const total = p.pagesDone + Math.max(0, p.pagesQueued);

@@ -1,4 +1,5 @@
-import { maskContacts, maskHandle } from './contact-mask.ts';
+import { maskContacts, maskHandle } from '../output/contact-mask.ts';
+import { safeValue } from '../output/safe-text.ts';
 
 type Evidence = Record<string, unknown>;
 
@@ -13,24 +14,7 @@ type Evidence = Record<string, unknown>;
  */
 export function describeEvidence(signal: string, evidence: Evidence): string[] {
   const describe = DESCRIBERS[signal];
-  return describe ? describe(evidence) : [JSON.stringify(maskEvidence(evidence))];
-}
-
-/**
- * A copy of stored evidence fit to print: `handle` values masked with
- * `maskHandle`, every other string with `maskContacts`.
- *
- * @example
- * maskEvidence({ contacts: [{ kind: 'mobile', handle: '13812345678', text: '电话 13812345678' }] });
- * // { contacts: [{ kind: 'mobile', handle: '138****5678', text: '电话 138****5678' }] }
- */
-export function maskEvidence(value: unknown, key = ''): unknown {
-  if (typeof value === 'string') return key === 'handle' ? maskHandle(value) : maskContacts(value);
-  if (Array.isArray(value)) return value.map((item) => maskEvidence(item));
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskEvidence(v, k)]));
-  }
-  return value;
+  return describe ? describe(evidence) : [JSON.stringify(safeValue(evidence))];
 }
 
 const DESCRIBERS: Record<string, (e: Evidence) => string[]> = {

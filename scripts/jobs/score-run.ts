@@ -2,7 +2,6 @@ import { insertAlerts, type NewAlert } from '../../store/alerts.ts';
 import type { Store } from '../../store/connection.ts';
 import { operatorIdsOfRun, scoreOperators, type OperatorScore } from '../../store/operator-scores.ts';
 import { DOMESTIC_FACING_THRESHOLD } from '../../store/signals/signal-weights.ts';
-import { maskContacts } from '../format/contact-mask.ts';
 import { recordHostLocation, type HostGeoResolver } from './host-geo.ts';
 
 export interface ScoreRunResult {
@@ -37,8 +36,8 @@ function domesticFacingAlert(score: OperatorScore, run: { sourceId: string; runI
     sourceId: run.sourceId,
     runId: run.runId,
     operatorId: score.operatorId,
-    // Subjects reach sinks and terminals: contact handles in names are masked.
-    subject: `${maskContacts(score.name)} looks domestic-facing (score ${score.score} ≥ ${DOMESTIC_FACING_THRESHOLD}); see: otcwatch operators explain ${score.operatorId}`,
+    // Stored in full like every seller text; sinks and the CLI mask it on the way out (scripts/output/safe-text.ts).
+    subject: `${score.name} looks domestic-facing (score ${score.score} ≥ ${DOMESTIC_FACING_THRESHOLD}); see: otcwatch operators explain ${score.operatorId}`,
     payload: { operatorId: score.operatorId, score: score.score, threshold: DOMESTIC_FACING_THRESHOLD, points: score.points },
     dedupKey: `new_domestic_facing_operator:operator:${score.operatorId}`,
   };
