@@ -1,6 +1,7 @@
 import type { NewAlert } from '../../store/alerts.ts';
 import type { ListingMethodFact, RunDiff } from '../../store/diff/run-diff.ts';
 import { listingLabel, percent } from '../format/diff-text.ts';
+import { groupBy } from '../jobs/group-by.ts';
 
 /**
  * The alerts a diff raises, each with a dedup key that names the fact and
@@ -86,14 +87,4 @@ export function alertsFromDiff(diff: RunDiff): NewAlert[] {
 
 function methodOf(m: ListingMethodFact) {
   return { method: m.method, methodCode: m.methodCode, methodName: m.methodName, domestic: m.domestic };
-}
-
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const group = groups.get(keyOf(item));
-    if (group) group.push(item);
-    else groups.set(keyOf(item), [item]);
-  }
-  return groups;
 }

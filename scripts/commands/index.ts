@@ -5,6 +5,7 @@ import { registerDemo } from './demo.ts';
 import { registerDiff } from './diff.ts';
 import { registerMigrate } from './migrate.ts';
 import { registerOperators } from './operators.ts';
+import { registerReport } from './report.ts';
 import { registerRun } from './run.ts';
 import { registerRuns } from './runs.ts';
 import { registerSchedule } from './schedule.ts';
@@ -21,6 +22,7 @@ export const commands: readonly ((program: Command) => void)[] = [
   registerDiff,
   registerAlerts,
   registerOperators,
+  registerReport,
   registerSchedule,
   registerRun,
   registerSql,
