@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { lockDataFolder } from './data-folder-lock.ts';
+import type { ConsoleTarget } from './read-only-query.ts';
 import type { Database } from './schema.ts';
 
 /**
@@ -21,6 +22,8 @@ export interface Store {
   engine: 'pglite' | 'postgres';
   /** Where the store lives: the Postgres URL (without password) or the PGlite folder. */
   location: string;
+  /** What the SQL console (`runSql`) runs on: the PGlite instance, or the Postgres URL to open its own connection to. */
+  consoleTarget: ConsoleTarget;
   close(): Promise<void>;
 }
 
@@ -68,18 +71,18 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<Stor
     throw new Error(`cannot connect to Postgres at ${redact(databaseUrl)}: ${(error as Error).message}; check DATABASE_URL`);
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine: 'postgres', location: redact(databaseUrl), close: () => db.destroy() };
+  return { db, engine: 'postgres', location: redact(databaseUrl), consoleTarget: { engine: 'postgres', url: databaseUrl }, close: () => db.destroy() };
 }
 
 async function openPglite(dir: string, loadDataDir: Blob | undefined): Promise<Store> {
   const inMemory = dir.startsWith('memory://');
   if (!inMemory) mkdirSync(dir, { recursive: true });
-  const release = inMemory ? () => {} : lockDataFolder(dir);
+  const release = inMemory ? async () => {} : await lockDataFolder(dir);
   let pglite: PGlite;
   try {
     pglite = await PGlite.create(dir, loadDataDir ? { loadDataDir } : {});
   } catch (error) {
-    release();
+    await release();
     throw new Error(`cannot open the embedded store in ${dir}: ${(error as Error).message}`);
   }
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
@@ -87,9 +90,10 @@ async function openPglite(dir: string, loadDataDir: Blob | undefined): Promise<S
     db,
     engine: 'pglite',
     location: dir,
+    consoleTarget: { engine: 'pglite', pglite },
     async close() {
       await db.destroy();
-      release();
+      await release();
     },
   };
 }

@@ -148,8 +148,8 @@ test(title('parse failures are stored with their raw text and field'), async (t)
 test(title('investigator SQL is read-only unless asked to write'), async (t) => {
   const store = await createTestStore();
   t.teardown(() => store.close());
-  const rows = await runSql(store.db, "select code from payment_methods where code = 'alipay'");
+  const rows = await runSql(store.consoleTarget, "select code from payment_methods where code = 'alipay'");
   t.deepEqual(rows, [{ code: 'alipay' }]);
-  await t.throwsAsync(runSql(store.db, 'delete from payment_methods'), { message: /read-only/ });
-  t.is((await runSql(store.db, 'select count(*)::int as n from payment_methods'))[0]!.n as number > 0, true);
+  await t.throwsAsync(runSql(store.consoleTarget, 'delete from payment_methods'), { message: /read-only/ });
+  t.is((await runSql(store.consoleTarget, 'select count(*)::int as n from payment_methods'))[0]!.n as number > 0, true);
 });

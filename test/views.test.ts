@@ -46,7 +46,7 @@ test(title('the README\'s example queries on the views return what it says, on d
   }
   const queries = await readmeQueries();
   t.deepEqual([...queries.keys()].sort(), ['v_current_listings', 'v_domestic_facing_operators', 'v_listing_history', 'v_new_payment_methods', 'v_operator_payment_timeline']);
-  const query = (view: string) => runSql(rig.store.db, queries.get(view)!);
+  const query = (view: string) => runSql(rig.store.consoleTarget, queries.get(view)!);
 
   // v_listing_history: one row per run that saw ad000003, with its price and payment methods.
   const history = await query('v_listing_history');
