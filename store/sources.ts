@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { httpBaseUrl } from '../crawler/base-url.ts';
 import type { Database, SourcesTable } from './schema.ts';
 
 export type SourceRow = Selectable<SourcesTable>;
@@ -17,7 +18,7 @@ export interface SourceRegistration {
 }
 
 /**
- * Inserts or updates a source by id.
+ * Inserts or updates a source by id. Its base URL must be http(s).
  *
  * @example
  * await upsertSource(db, { id: 'demo-api', adapter: 'demo-api', platform: 'demo', kind: 'api', baseUrl: url });
@@ -27,7 +28,7 @@ export async function upsertSource(db: Kysely<Database>, source: SourceRegistrat
     adapter: source.adapter,
     platform: source.platform,
     kind: source.kind,
-    base_url: source.baseUrl,
+    base_url: httpBaseUrl(source.baseUrl, `source ${source.id}: base URL`),
     params: JSON.stringify(source.params ?? {}),
     politeness: JSON.stringify(source.politeness ?? {}),
     host_country: source.hostCountry ?? null,
@@ -56,5 +57,5 @@ export async function listSources(db: Kysely<Database>): Promise<SourceRow[]> {
 }
 
 export async function setSourceBaseUrl(db: Kysely<Database>, id: string, baseUrl: string): Promise<void> {
-  await db.updateTable('sources').set({ base_url: baseUrl, updated_at: new Date() }).where('id', '=', id).execute();
+  await db.updateTable('sources').set({ base_url: httpBaseUrl(baseUrl, `source ${id}: base URL`), updated_at: new Date() }).where('id', '=', id).execute();
 }

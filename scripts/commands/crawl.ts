@@ -6,6 +6,7 @@ import { crawlProgressPrinter } from '../format/progress.ts';
 import { afterRun } from '../jobs/after-run.ts';
 import { createCrawlServices } from '../jobs/crawl-services.ts';
 import { runCrawlJob, type CrawlJobResult } from '../jobs/crawl-job.ts';
+import { httpBaseUrl } from '../../crawler/base-url.ts';
 import { setSourceBaseUrl } from '../../store/sources.ts';
 
 export function registerCrawl(program: Command): void {
@@ -30,7 +31,7 @@ export function registerCrawl(program: Command): void {
       const say = (line: string) => (options.json ? printError(line) : print(line));
       const sinks = configuredSinks(process.env, { console: { write: say } });
       await withStore(async (store) => {
-        if (options.baseUrl) await setSourceBaseUrl(store.db, sourceId, new URL(options.baseUrl).toString());
+        if (options.baseUrl) await setSourceBaseUrl(store.db, sourceId, httpBaseUrl(options.baseUrl, '--base-url'));
         const services = createCrawlServices({ dataDir: dataDir() });
         const progress = crawlProgressPrinter(process.stderr, sourceId);
         try {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
+import { httpBaseUrl } from '../../crawler/base-url.ts';
 import { DECLARATIVE } from '../../crawler/declarative/declarative-adapter.ts';
 import { loadSourceFile } from '../../crawler/declarative/load-source-file.ts';
 import type { DeclarativeSpec } from '../../crawler/declarative/source-spec.ts';
@@ -55,7 +56,7 @@ export function registerSourcesAuthoring(sources: Command): void {
     .action(async (file: string, options: { baseUrl?: string }) => {
       const spec = loadOrReport(file);
       if (!spec) return;
-      if (options.baseUrl) new URL(options.baseUrl);
+      if (options.baseUrl) httpBaseUrl(options.baseUrl, '--base-url');
       await withStore(async (store) => {
         const existing = await findSource(store.db, spec.name);
         if (existing && existing.kind !== DECLARATIVE) {

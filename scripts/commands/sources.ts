@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { httpBaseUrl } from '../../crawler/base-url.ts';
 import { listRuns } from '../../store/crawl-runs.ts';
 import { findSource, listSources, upsertSource } from '../../store/sources.ts';
 import { intOption, print, UsageError, withStore } from '../cli-context.ts';
@@ -65,13 +66,12 @@ export function registerSources(program: Command): void {
         const params: Record<string, unknown> = { ...row.params };
         const maxPages = intOption('--max-pages', options.maxPages as string | undefined, 1);
         if (maxPages !== undefined) params.maxPages = maxPages;
-        if (options.baseUrl) new URL(options.baseUrl as string);
         await upsertSource(store.db, {
           id,
           adapter: row.adapter,
           platform: row.platform,
           kind: row.kind,
-          baseUrl: (options.baseUrl as string | undefined) ?? row.base_url,
+          baseUrl: options.baseUrl ? httpBaseUrl(options.baseUrl as string, '--base-url') : row.base_url,
           params,
           politeness,
           hostCountry: row.host_country,

@@ -1,3 +1,4 @@
+import { httpBaseUrl } from '../../crawler/base-url.ts';
 import type { SourceAdapter, SourceConfig, PolitenessConfig } from '../../crawler/source-adapter.ts';
 import type { SourceRow } from '../../store/sources.ts';
 
@@ -16,6 +17,7 @@ export const DEFAULT_POLITENESS: PolitenessConfig = {
 /**
  * The config an adapter crawls with: its defaults, overlaid by the stored
  * source row, overlaid by the caller's overrides (e.g. `crawl --min-gap-ms`).
+ * The row's base URL is checked again: it may have been edited in SQL.
  */
 export function sourceConfigOf(row: SourceRow, adapter: SourceAdapter, overrides: Partial<PolitenessConfig> = {}): SourceConfig {
   const params = { ...adapter.defaultParams, ...row.params };
@@ -24,7 +26,7 @@ export function sourceConfigOf(row: SourceRow, adapter: SourceAdapter, overrides
   return {
     id: row.id,
     adapter: row.adapter,
-    baseUrl: row.base_url,
+    baseUrl: httpBaseUrl(row.base_url, `source ${row.id}: base_url`),
     params,
     maxPages,
     politeness: { ...DEFAULT_POLITENESS, ...adapter.defaultPoliteness, ...(row.politeness as Partial<PolitenessConfig>), ...definedOnly(overrides) },
