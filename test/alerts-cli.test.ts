@@ -11,7 +11,7 @@ import { storeEngine } from './helpers/test-store.ts';
 import { startWebhookReceiver } from './helpers/webhook-receiver.ts';
 
 const title = (name: string) => `${name} (${storeEngine})`;
-const SECRET = 'cli-secret';
+const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const ids = (alerts: { id: number }[]) => alerts.map((a) => a.id).sort((a, b) => a - b);
 
 test(title('crawl diffs and alerts through the configured sinks; alerts lists, acks and delivers; diff prints the change'), async (t) => {

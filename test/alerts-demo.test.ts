@@ -17,7 +17,7 @@ import { startWebhookReceiver } from './helpers/webhook-receiver.ts';
 const title = (name: string) => `${name} (${storeEngine})`;
 // Serial: each test runs a marketplace in this process next to an embedded store; one at a time keeps the server responsive.
 const SEED = 42;
-const SECRET = 'test-secret-つ';
+const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 
 /** The first tick k at which a seller present at k−1, k and k+1 starts taking Alipay. */
 function firstAlipayGain(seed: number): { tick: number; sellerId: string } {
@@ -236,7 +236,7 @@ test.serial(title('a webhook that rejects the signature is not retried within th
   await rig.source('demo-api');
   const receiver = await startWebhookReceiver(SECRET);
   t.teardown(() => receiver.close());
-  const sinks = [webhookSink({ url: receiver.url, secret: 'not-the-secret', tries: 3, baseDelayMs: 10 })];
+  const sinks = [webhookSink({ url: receiver.url, secret: 'whsec_bm90LXRoZS1zZWNyZXQtbm90LXRoZS1zZWNyZXQ=', tries: 3, baseDelayMs: 10 })];
   await afterRun(rig.store, await rig.crawl('demo-api'), { sinks });
   rig.market.advance();
   const report = await afterRun(rig.store, await rig.crawl('demo-api'), { sinks });

@@ -1,16 +1,22 @@
-import { createHmac } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Webhook } from 'standardwebhooks';
 import { retryDelayMs } from '../../crawler/fetch/retry-policy.ts';
 import { safeValue } from '../output/safe-text.ts';
 import type { AlertSink } from './alert-sink.ts';
 
 /**
  * POSTs each alert as JSON (the stored alert, as the JSON-lines sink writes
- * it) to a URL, signed so the receiver can tell it came from this
- * deployment:
+ * it) to a URL, signed per the Standard Webhooks specification
+ * (https://www.standardwebhooks.com), so the receiver can tell it came from
+ * this deployment, now, and only once:
  *
- * - `X-Otcwatch-Signature: sha256=<hex HMAC-SHA256 of the exact body, keyed by the secret>`
- * - `X-Otcwatch-Alert-Id: <alert id>` (dedupe on it: delivery is at least once)
+ * - `webhook-id: otcwatch-alert-<alert id>`, the same on every retry (dedupe on it: delivery is at least once)
+ * - `webhook-timestamp: <seconds since the epoch>` of this request
+ * - `webhook-signature: v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>", keyed by the secret's bytes>`
+ *
+ * The timestamp is signed, so a captured request cannot be replayed once the
+ * receiver's tolerance (5 minutes in the reference libraries) has passed,
+ * and the id is signed, so within it a replay is a duplicate.
  *
  * A network error, a timeout, 408, 429 or a 5xx is retried with exponential
  * backoff (`tries` in all); another status fails at once. When every try
@@ -18,8 +24,8 @@ import type { AlertSink } from './alert-sink.ts';
  * `deliverAlerts`).
  *
  * @example
- * const sink = webhookSink({ url: 'https://hooks.example.org/otcwatch', secret: process.env.OTCWATCH_WEBHOOK_SECRET! });
- * // receiver: hmac('sha256', secret).update(rawBody).digest('hex') === header.slice('sha256='.length)
+ * const sink = webhookSink({ url: 'https://hooks.example.org/otcwatch', secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' });
+ * // receiver: new Webhook(secret).verify(rawBody, req.headers) (npm standardwebhooks)
  */
 export function webhookSink(props: WebhookSinkProps): AlertSink {
   const tries = props.tries ?? 3;
@@ -27,19 +33,26 @@ export function webhookSink(props: WebhookSinkProps): AlertSink {
   const timeoutMs = props.timeoutMs ?? 10_000;
   const target = new URL(props.url);
   const where = `webhook ${target.origin}${target.pathname}`;
+  checkSecret(props.secret);
+  const signer = new Webhook(props.secret);
+  const now = props.now ?? (() => new Date());
   return {
     name: 'webhook',
     async deliver(alert) {
       // The body is what leaves the deployment: seller text passes the output boundary.
       const body = JSON.stringify(safeValue(alert));
-      const headers = {
-        'content-type': 'application/json; charset=utf-8',
-        'x-otcwatch-signature': webhookSignature(props.secret, body),
-        'x-otcwatch-alert-id': String(alert.id),
-      };
+      const id = `otcwatch-alert-${alert.id}`;
       let failure = '';
       for (let attempt = 1; attempt <= tries; attempt += 1) {
         if (attempt > 1) await sleep(retryDelayMs(attempt - 1, backoff));
+        // Signed afresh each try: the timestamp is the request's own, so a retry is never stale.
+        const at = now();
+        const headers = {
+          'content-type': 'application/json; charset=utf-8',
+          'webhook-id': id,
+          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+          'webhook-signature': signer.sign(id, at, body),
+        };
         try {
           const response = await fetch(target, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
           const text = await response.text();
@@ -55,14 +68,17 @@ export function webhookSink(props: WebhookSinkProps): AlertSink {
   };
 }
 
-/**
- * The `X-Otcwatch-Signature` value of a body: `sha256=` and the hex HMAC-SHA256.
- *
- * @example
- * webhookSignature('s3cret', '{"id":1}'); // "sha256=…64 hex digits…"
- */
-function webhookSignature(secret: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
+const SECRET_FORM = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
+
+/** Refuses a key that is not `whsec_` + base64 of 24–64 bytes, without ever repeating it. */
+function checkSecret(secret: string): void {
+  const bytes = SECRET_FORM.test(secret) ? Buffer.from(secret.slice('whsec_'.length), 'base64').length : 0;
+  if (bytes < 24 || bytes > 64) {
+    throw new Error(
+      'the webhook secret is not a Standard Webhooks secret: "whsec_" and the base64 of 24 to 64 random bytes ' +
+        `(make one with: node -e "console.log('whsec_' + require('crypto').randomBytes(32).toString('base64'))"); its value is not shown`,
+    );
+  }
 }
 
 function isRetryable(status: number): boolean {
@@ -77,8 +93,10 @@ function describeFetchError(error: unknown): string {
 
 export interface WebhookSinkProps {
   url: string;
-  /** HMAC key; the receiver holds the same. */
+  /** The signing key, as Standard Webhooks spells it: `whsec_` and the base64 of its bytes; the receiver holds the same. */
   secret: string;
+  /** The clock that stamps each request. Default: the system clock. */
+  now?: () => Date;
   /** Requests per delivery attempt, the first included. Default 3. */
   tries?: number;
   /** Backoff between tries: ceiling of the first wait (default 500 ms), and of any wait (default 5000 ms). */

@@ -1,18 +1,19 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 import type { AlertRecord } from '../../store/alerts.ts';
 
 /**
  * A webhook receiver on 127.0.0.1, written as a deployment would write
- * one: it checks `X-Otcwatch-Signature` against the HMAC-SHA256 of the raw
- * body with the shared secret, answers 401 to a bad signature, and keeps
+ * one: it verifies the Standard Webhooks headers (`webhook-id`,
+ * `webhook-timestamp`, `webhook-signature`) on the raw body with the shared
+ * secret (npm `standardwebhooks`), answers 401 when they fail, and keeps
  * the alerts it accepted. `failNext(n)` makes it answer 503 to the next n
  * requests (a receiver having a bad minute). `port` lets a test bring a
  * receiver up where an earlier one was down.
  *
  * @example
- * const receiver = await startWebhookReceiver('s3cret');
+ * const receiver = await startWebhookReceiver('whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw');
  * // …deliver to receiver.url…
  * t.deepEqual(receiver.accepted.map((a) => a.id), [1]);
  * await receiver.close();
@@ -21,9 +22,10 @@ export async function startWebhookReceiver(secret: string, port = 0): Promise<We
   const accepted: AlertRecord[] = [];
   const statuses: number[] = [];
   let failing = 0;
+  const webhook = new Webhook(secret);
   const server = createServer(async (req, res) => {
     const body = await readBody(req);
-    let status = signed(secret, body, req.headers['x-otcwatch-signature']) ? 200 : 401;
+    let status = verified(webhook, body, req.headers) ? 200 : 401;
     if (failing > 0) {
       failing -= 1;
       status = 503;
@@ -65,11 +67,13 @@ export interface WebhookReceiver {
   close(): Promise<void>;
 }
 
-function signed(secret: string, body: string, header: string | string[] | undefined): boolean {
-  if (typeof header !== 'string' || !header.startsWith('sha256=')) return false;
-  const expected = createHmac('sha256', secret).update(body).digest();
-  const given = Buffer.from(header.slice('sha256='.length), 'hex');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+function verified(webhook: Webhook, body: string, headers: IncomingMessage['headers']): boolean {
+  try {
+    webhook.verify(body, headers as Record<string, string>);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
