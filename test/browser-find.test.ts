@@ -1,5 +1,6 @@
 import test from 'ava';
 import { BrowserNotFoundError, findBrowser, type BrowserProbe } from '../crawler/fetch/find-browser.ts';
+import { browserTestMode } from './helpers/browser-rig.ts';
 
 /** A machine with exactly these executables, this environment and this Playwright download path. */
 function machine(executables: string[], env: Record<string, string> = {}, playwright: string | null = '/pw/chromium-1255/chrome'): BrowserProbe {
@@ -33,4 +34,14 @@ test('no browser at all: one line that says how to get one', (t) => {
   t.regex(error.message, /apt install chromium/);
   t.regex(error.message, /npx playwright install chromium/);
   t.regex(error.message, /OTCWATCH_CHROMIUM/);
+});
+
+test('without a browser, browser tests fail where one is required (OTCWATCH_REQUIRE_BROWSER=1, CI) and skip elsewhere', (t) => {
+  const missing = 'no Chromium or Chrome found';
+  t.is(browserTestMode(null, { CI: 'true' }), 'run');
+  t.is(browserTestMode(missing, { OTCWATCH_REQUIRE_BROWSER: '1' }), 'fail');
+  t.is(browserTestMode(missing, { CI: 'true' }), 'fail');
+  t.is(browserTestMode(missing, { CI: '1' }), 'fail');
+  t.is(browserTestMode(missing, { CI: 'false' }), 'skip');
+  t.is(browserTestMode(missing, {}), 'skip');
 });

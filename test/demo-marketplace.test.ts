@@ -1,12 +1,13 @@
 import test from 'ava';
 import type { ExecutionContext } from 'ava';
 import * as cheerio from 'cheerio';
-import { existsSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import vm from 'node:vm';
 import { demoState } from '../scripts/demo/marketplace-state.ts';
 import type { DemoAd, DemoState } from '../scripts/demo/marketplace-state.ts';
 import { startDemoMarketplace } from '../scripts/demo/marketplace-server.ts';
+import { findBrowser } from '../crawler/fetch/find-browser.ts';
+import { browserTest } from './helpers/browser-rig.ts';
 import type { DemoMarketplace, DemoMarketplaceOptions } from '../scripts/demo/marketplace-server.ts';
 
 // Each test gets its own server: faults and the request log are per server.
@@ -383,9 +384,9 @@ test('/app script renders exactly the /market markup (run in a stub DOM)', async
   t.true(m.requestLog.matching('/api/v1/ads?page=3&rows=20').length === 1);
 });
 
-const chromium = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-(existsSync(chromium) ? test : test.skip)('/app renders in a real browser and loads its icons and font', async (t) => {
+browserTest('/app renders in a real browser and loads its icons and font', async (t) => {
   const { chromium: launcher } = await import('playwright-core');
+  const chromium = findBrowser().path;
   const m = await market(t, { seed: 42 });
   const browser = await launcher.launch({ executablePath: chromium, args: ['--no-sandbox'] });
   t.teardown(() => browser.close());

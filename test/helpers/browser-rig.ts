@@ -16,15 +16,32 @@ const noBrowser: string | null = (() => {
 })();
 
 /**
+ * What a browser test does here: run (a browser was found), fail (none, and
+ * this run requires one: `OTCWATCH_REQUIRE_BROWSER=1`, or `CI` set, as
+ * `.ci/run` does), or skip (none, on a developer's machine).
+ *
+ * @example
+ * browserTestMode('no browser found…', { CI: 'true' }); // 'fail'
+ */
+export function browserTestMode(missing: string | null, env: NodeJS.ProcessEnv): 'run' | 'fail' | 'skip' {
+  if (missing === null) return 'run';
+  const ci = env.CI !== undefined && env.CI !== '' && env.CI !== '0' && env.CI.toLowerCase() !== 'false';
+  return env.OTCWATCH_REQUIRE_BROWSER === '1' || ci ? 'fail' : 'skip';
+}
+
+/**
  * A test in real headless Chromium: serial, because each launches a
- * browser and several at once on a small machine turn timing into noise;
- * skipped, with the reason in its title, only when no browser can be found.
+ * browser and several at once on a small machine turn timing into noise.
+ * Without a browser it fails where one is required (CI), and is skipped,
+ * with the reason in its title, elsewhere (see `browserTestMode`).
  *
  * @example
  * browserTest('the page renders', async (t) => { ... });
  */
 export function browserTest(title: string, implementation: (t: ExecutionContext) => Promise<void>): void {
-  if (noBrowser === null) test.serial(title, implementation);
+  const mode = browserTestMode(noBrowser, process.env);
+  if (mode === 'run') test.serial(title, implementation);
+  else if (mode === 'fail') test.serial(title, (t) => t.fail(`this run requires a browser (OTCWATCH_REQUIRE_BROWSER=1 or CI) and none was found: ${noBrowser}`));
   else test.skip(`${title} — skipped: ${noBrowser}`, implementation);
 }
 
