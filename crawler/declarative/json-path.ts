@@ -1,3 +1,5 @@
+import { ownEntry } from '../own-entry.ts';
+
 const STEP = /([^.[\]]+)|\[(\d+)\]/g;
 
 /**
@@ -17,7 +19,8 @@ export function readPath(value: unknown, path: string): unknown {
   let current = value;
   for (const [, key, index] of path.matchAll(STEP)) {
     if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[index ?? key!];
+    // Own properties only: parsed JSON has no others, and `constructor` must not reach Object.prototype.
+    current = ownEntry(current as Record<string, unknown>, index ?? key!);
   }
   return current;
 }

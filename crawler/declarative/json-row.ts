@@ -1,4 +1,5 @@
 import type { FieldName, JsonField, JsonFields, JsonPaymentMethods } from './field-spec.ts';
+import { ownEntry } from '../own-entry.ts';
 import { readPath } from './json-path.ts';
 import { matchRegex, rowReader, type CompiledField, type RowReader } from './raw-listing.ts';
 import type { JsonSpec } from './source-spec.ts';
@@ -48,7 +49,7 @@ function paymentMethodsReader(spec: JsonPaymentMethods): (row: unknown) => unkno
     const value = spec.item === undefined ? item : readPath(item, spec.item);
     if (typeof value !== 'string' && typeof value !== 'number') return value;
     // Numeric ids (HTX's `2`) become text: an unmapped id is still kept, as an unknown method.
-    return spec.map?.[String(value)] ?? String(value);
+    return ownEntry(spec.map, String(value)) ?? String(value);
   };
   return (row) => {
     const value = readPath(row, spec.path);

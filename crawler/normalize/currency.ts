@@ -1,3 +1,4 @@
+import { ownEntry } from '../own-entry.ts';
 import { NormalizeError, quoteInput } from './normalize-error.ts';
 
 /**
@@ -61,7 +62,7 @@ export function normalizeFiat(text: string, yen: YenHint = 'CNY'): string {
   if (key === '') throw new NormalizeError(`${quoteInput(text)} is empty, expected a fiat currency`);
   if (key === '¥') return yen;
   if (key === '$') throw new NormalizeError(`${quoteInput(text)} is ambiguous (USD, HKD, TWD, SGD, …); give the currency code`);
-  const code = FIAT_ALIASES[key] ?? (FIAT_CODES.has(key) ? key : undefined);
+  const code = ownEntry(FIAT_ALIASES, key) ?? (FIAT_CODES.has(key) ? key : undefined);
   if (code === undefined) throw new NormalizeError(`${quoteInput(text)} is not a known fiat currency`);
   return code;
 }
@@ -101,7 +102,7 @@ export function normalizeAsset(text: string): string {
   const upper = text.normalize('NFKC').trim().toUpperCase();
   if (upper === '') throw new NormalizeError(`${quoteInput(text)} is empty, expected an asset ticker`);
   const base = ON_NETWORK.exec(upper)?.[1] ?? upper;
-  const ticker = ASSET_ALIASES[base.replace(/\s+/g, '')] ?? base;
+  const ticker = ownEntry(ASSET_ALIASES, base.replace(/\s+/g, '')) ?? base;
   if (!TICKER.test(ticker)) throw new NormalizeError(`${quoteInput(text)} is not an asset ticker or known asset name`);
   return ticker;
 }

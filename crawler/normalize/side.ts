@@ -1,4 +1,5 @@
 import type { ListingSide } from '../listing.ts';
+import { ownEntry } from '../own-entry.ts';
 import { NormalizeError, quoteInput } from './normalize-error.ts';
 
 /**
@@ -24,7 +25,7 @@ const SIDES: Record<string, ListingSide> = {
  * ```
  */
 export function normalizeSide(text: string): ListingSide {
-  const side = SIDES[text.normalize('NFKC').trim().toLowerCase()];
+  const side = ownEntry(SIDES, text.normalize('NFKC').trim().toLowerCase());
   if (side === undefined) throw new NormalizeError(`${quoteInput(text)} is not a side (sell/buy, 出售/购买)`);
   return side;
 }

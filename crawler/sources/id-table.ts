@@ -1,4 +1,5 @@
 import { RowParseError, quoteInput } from '../normalize/normalize-error.ts';
+import { ownEntry } from '../own-entry.ts';
 
 /** A platform's numeric (or opaque) ids and the names they stand for: `{ "2": "USDT" }`. */
 export type IdTable = Readonly<Record<string, string>>;
@@ -17,7 +18,7 @@ export type IdTable = Readonly<Record<string, string>>;
 export function methodNameOf(table: IdTable, id: unknown, platform: string): unknown {
   const key = idKey(id);
   if (key === null) return id;
-  return table[key] ?? `${platform}:${key}`;
+  return ownEntry(table, key) ?? `${platform}:${key}`;
 }
 
 /**
@@ -29,7 +30,7 @@ export function methodNameOf(table: IdTable, id: unknown, platform: string): unk
  * requiredNameOf({ '1': 'BTC', '2': 'USDT' }, 7, 'coinId', 'HTX coin id'); // throws RowParseError: coinId: 7 is not a known HTX coin id (1 BTC, 2 USDT)
  */
 export function requiredNameOf(table: IdTable, id: unknown, fieldPath: string, what: string): string {
-  const name = table[idKey(id) ?? ''];
+  const name = ownEntry(table, idKey(id) ?? '');
   if (name === undefined) throw new RowParseError(fieldPath, `${quoteInput(id)} is not a known ${what} (${describe(table)})`);
   return name;
 }
