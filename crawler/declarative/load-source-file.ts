@@ -30,7 +30,14 @@ export function parseSourceText(text: string, file: string): DeclarativeSpec {
   const [syntax] = document.errors;
   // Only the first: the parser's later errors are mostly that one seen again from further on.
   if (syntax) throw new SourceFileError(file, [`not valid YAML/JSON: ${syntax.message.split('\n')[0]!.replace(/:\s*$/, '')}`]);
-  return validateSpec(document.toJS(), file);
+  let data: unknown;
+  try {
+    data = document.toJS();
+  } catch (error) {
+    // An alias to no anchor (`*x`), or aliases past the parser's expansion limit, is only found here.
+    throw new SourceFileError(file, [`not valid YAML/JSON: ${(error as Error).message}`]);
+  }
+  return validateSpec(data, file);
 }
 
 /**
