@@ -1,3 +1,4 @@
+import { limitProblem, type CrawlLimitName } from '../crawler/crawl-limits.ts';
 import type { Store } from '../store/connection.ts';
 import { dataDirFromEnv, storeOptionsFromEnv } from '../store/connection.ts';
 import { openMigratedStore } from '../store/open-migrated-store.ts';
@@ -15,7 +16,11 @@ export async function withStore<T>(body: (store: Store) => Promise<T>): Promise<
     await registerBuiltinSources(store);
     return await body(store);
   } finally {
+    // PGlite's runtime sets process.exitCode when it shuts down, which would
+    // turn a command's failure (a failed crawl) into exit status 0.
+    const exitCode = process.exitCode;
     await store.close();
+    process.exitCode = exitCode;
   }
 }
 
@@ -58,4 +63,19 @@ export function printJson(value: unknown, indent?: number): void {
 /** Prints a line on stderr through `safeText`: progress, failures, `--json` side notes. */
 export function printError(text: string): void {
   process.stderr.write(`${safeText(text, { lines: true })}\n`);
+}
+
+/**
+ * Parses an option bounded by crawl-limits.ts (politeness, page caps, grace),
+ * or throws a UsageError of one line naming the option and its range.
+ *
+ * @example
+ * const concurrency = limitOption('--concurrency', options.concurrency, 'concurrency');
+ */
+export function limitOption(flag: string, value: string | undefined, limit: CrawlLimitName): number | undefined {
+  if (value === undefined) return undefined;
+  const n = value.trim() === '' ? Number.NaN : Number(value);
+  const problem = limitProblem(limit, Number.isNaN(n) ? value : n, flag);
+  if (problem !== null) throw new UsageError(problem);
+  return n;
 }

@@ -31,7 +31,7 @@ test('an invalid YAML source names the file, each field and what was expected', 
   t.deepEqual(problemsOf(() => loadSourceFile(file)), [
     `${file}: name: expected lower-case letters, digits and "-"`,
     `${file}: baseUrl: expected an http(s) URL`,
-    `${file}: politeness.minGapMs: Too small: expected number to be >=0`,
+    `${file}: politeness.minGapMs: expected a whole number from 0 to 86400000 (1 day)`,
     `${file}: rows: expected a CSS selector`,
     `${file}: fields.price: required`,
     `${file}: fields.paymentMethods.from: expected array, got string "alt"`,

@@ -1,5 +1,6 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
+import { CRAWL_LIMITS, type CrawlLimitName } from '../crawl-limits.ts';
 import { htmlFields, jsonFields } from './field-spec.ts';
 import { htmlPagination, jsonPagination } from './pagination-spec.ts';
 import { exactlyOne, jsonPathText, regexText, scalar, selectorText } from './spec-checks.ts';
@@ -9,12 +10,19 @@ const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'expected lower-c
 
 /** Same keys, same meaning as a coded source's politeness (see `PolitenessConfig`). */
 const politeness = z.strictObject({
-  minGapMs: z.int().min(0).optional(),
-  concurrency: z.int().min(1).optional(),
-  requestsPerInterval: z.int().min(0).optional(),
-  intervalMs: z.int().min(1).optional(),
+  minGapMs: limited('minGapMs').optional(),
+  concurrency: limited('concurrency').optional(),
+  requestsPerInterval: limited('requestsPerInterval').optional(),
+  intervalMs: limited('intervalMs').optional(),
   respectRobots: z.boolean().optional(),
 });
+
+/** A whole number in the range every other way of setting it also holds (crawl-limits.ts). */
+function limited(name: CrawlLimitName) {
+  const { min, max, note } = CRAWL_LIMITS[name];
+  const error = `expected a whole number from ${min} to ${max}${note}`;
+  return z.int({ error }).min(min, { error }).max(max, { error });
+}
 
 const cron = z.string().refine(isCron, { error: 'expected a cron expression like "*/15 * * * *"' });
 
@@ -40,7 +48,7 @@ const common = {
   baseUrl: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }),
   hostCountry: z.string().regex(/^[A-Z]{2}$/, { error: 'expected an ISO 3166 alpha-2 code like SC' }).optional(),
   politeness: politeness.optional(),
-  maxPages: z.int().min(1).optional(),
+  maxPages: limited('maxPages').optional(),
   params: z.record(z.string(), scalar).optional(),
   /** Kept in the source's params for the scheduler. */
   schedule: cron.optional(),

@@ -1,3 +1,4 @@
+import { CRAWL_LIMITS, limitProblem } from '../crawl-limits.ts';
 import { FetchError } from './fetch-error.ts';
 import type { HostLimiter } from './host-limiter.ts';
 import { parseRetryAfter } from './retry-policy.ts';
@@ -25,7 +26,14 @@ export async function enforceRobots(robots: RobotsPolicy, limiter: HostLimiter, 
     });
   }
   if (decision.crawlDelayMs !== null && decision.crawlDelayMs > limiter.politeness(url.host).minGapMs) {
-    limiter.configure(url.host, { minGapMs: decision.crawlDelayMs });
+    if (limitProblem('minGapMs', decision.crawlDelayMs) !== null) {
+      throw new FetchError({
+        kind: 'robots_disallowed',
+        url: url.href,
+        message: `robots.txt of ${url.host} asks for a Crawl-delay of ${decision.crawlDelayMs} ms, longer than otcwatch's longest gap of ${CRAWL_LIMITS.minGapMs.max} ms (1 day), so it is not crawled; ask the site owner`,
+      });
+    }
+    limiter.configure(url.host, { minGapMs: decision.crawlDelayMs }, 'robots.txt');
   }
 }
 

@@ -1,7 +1,9 @@
 import { EventEmitter } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
 import PQueue from 'p-queue';
+import { politenessProblems } from '../crawl-limits.ts';
 import type { PolitenessConfig } from '../source-adapter.ts';
+import { untilAborted } from './abortable.ts';
+import { systemClock, type Clock } from './clock.ts';
 
 /** The limiter's share of `PolitenessConfig` (robots is the fetcher's business). */
 export type HostPoliteness = Omit<PolitenessConfig, 'respectRobots'>;
@@ -24,93 +26,126 @@ export const DEFAULT_HOST_POLITENESS: Readonly<HostPoliteness> = Object.freeze({
 /**
  * Per-host politeness shared by every fetcher (HTTP and browser), so one
  * host's limit holds whichever way its pages are read. Each host (`URL.host`,
- * i.e. host:port) gets its own p-queue for concurrency and the window cap,
- * plus an exact minimum gap between consecutive task starts, which p-queue's
- * fixed windows alone cannot promise (they allow a burst at a window edge).
+ * i.e. host:port) gets its own p-queue for concurrency, plus an exact
+ * minimum gap between consecutive task starts and sliding window caps,
+ * checked against actual starts.
+ *
+ * Several sources may share a host, each configuring it (`configure(host,
+ * politeness, sourceId)`): the host's limit is the strictest of them — the
+ * largest gap, the smallest concurrency, and every window cap at once — so
+ * a source with `minGapMs: 0` cannot undo a sibling's 5000 ms.
  *
  * Events: `'start'` just before a task runs (after its wait), `'end'` when it
- * settles; both `{ host, at }` with `at` in epoch ms.
+ * settles; both `{ host, at }` with `at` in epoch ms on the limiter's clock.
  *
  * @example
  * ```ts
  * const limiter = new HostLimiter({ defaults: { minGapMs: 500 } });
- * limiter.configure('api.example.com', { concurrency: 2, requestsPerInterval: 10, intervalMs: 60_000 });
+ * limiter.configure('api.example.com', { concurrency: 2, requestsPerInterval: 10, intervalMs: 60_000 }, 'source-a');
+ * limiter.configure('api.example.com', { minGapMs: 2000 }, 'source-b'); // now 2 in flight, ≥ 2 s apart, ≤ 10 a minute
  * limiter.on('start', ({ host, at }) => console.log(host, at));
- * const res = await limiter.schedule('https://api.example.com/ads', () => fetch('https://api.example.com/ads'));
+ * const res = await limiter.schedule('https://api.example.com/ads', () => fetch('https://api.example.com/ads'), { signal });
  * await limiter.onIdle();
  * ```
  */
 export class HostLimiter extends EventEmitter<HostLimiterEvents> {
   readonly #defaults: HostPoliteness;
+  readonly #clock: Clock;
   readonly #hosts = new Map<string, HostState>();
-  readonly #overrides = new Map<string, Partial<HostPoliteness>>();
+  /** Per host, what each configurer (a source, robots.txt) asked for. */
+  readonly #settings = new Map<string, Map<string, Partial<HostPoliteness>>>();
 
   constructor(options: HostLimiterOptions = {}) {
     super();
-    this.#defaults = { ...DEFAULT_HOST_POLITENESS, ...definedOnly(options.defaults ?? {}) };
-    validate(this.#defaults, 'defaults');
+    this.#defaults = { ...DEFAULT_HOST_POLITENESS, ...definedOnly(withoutRobots(options.defaults ?? {})) };
+    this.#clock = options.clock ?? systemClock;
+    refuseProblems(this.#defaults, 'defaults');
   }
 
   /**
-   * Set politeness for one host (`host` or `host:port`, as in `URL.host`).
-   * Concurrency and the min gap apply at once, even to a busy host; a new
-   * window cap applies exactly at once too (see `#reserveStart`), and the
-   * host's p-queue is rebuilt with it the next time the host is idle.
+   * Set the politeness one configurer (`by`: a source id, `robots.txt`)
+   * asks of a host (`host` or `host:port`, as in `URL.host`). A second call
+   * with the same `by` replaces the fields it names; the host then runs at
+   * the strictest of all its configurers (see the class). Values out of
+   * range (crawl-limits.ts) are refused with a `RangeError`. Changes apply
+   * from the next start, even on a busy host.
    *
    * @example
    * ```ts
-   * limiter.configure('127.0.0.1:3000', { minGapMs: 50 });
+   * limiter.configure('127.0.0.1:3000', { minGapMs: 50 }, 'demo-api');
    * ```
    */
-  configure(host: string, politeness: Partial<PolitenessConfig>): void {
-    const { respectRobots: _ignored, ...rest } = politeness;
-    const merged = { ...this.#overrides.get(host), ...definedOnly(rest) };
-    validate({ ...this.#defaults, ...merged }, host);
-    this.#overrides.set(host, merged);
+  configure(host: string, politeness: Partial<PolitenessConfig>, by = 'default'): void {
+    const own = definedOnly(withoutRobots(politeness));
+    refuseProblems(own, host);
+    let settings = this.#settings.get(host);
+    if (settings === undefined) {
+      settings = new Map();
+      this.#settings.set(host, settings);
+    }
+    settings.set(by, { ...settings.get(by), ...own });
     const state = this.#hosts.get(host);
-    if (state === undefined) return;
-    state.queue.concurrency = this.politeness(host).concurrency;
+    if (state !== undefined) state.queue.concurrency = this.politeness(host).concurrency;
   }
 
   /**
-   * The politeness in force for a host: defaults merged with `configure`.
+   * The politeness in force for a host: the strictest of its configurers,
+   * defaults for what none of them set. Of several window caps, the one
+   * with the lowest rate is reported; all of them are enforced.
    *
    * @example
    * ```ts
-   * if (crawlDelayMs > limiter.politeness(host).minGapMs) limiter.configure(host, { minGapMs: crawlDelayMs });
+   * if (crawlDelayMs > limiter.politeness(host).minGapMs) limiter.configure(host, { minGapMs: crawlDelayMs }, 'robots.txt');
    * ```
    */
   politeness(host: string): HostPoliteness {
-    return { ...this.#defaults, ...this.#overrides.get(host) };
+    const all = [...(this.#settings.get(host)?.values() ?? [])];
+    const gaps = all.flatMap((s) => (s.minGapMs === undefined ? [] : [s.minGapMs]));
+    const concurrencies = all.flatMap((s) => (s.concurrency === undefined ? [] : [s.concurrency]));
+    const [window] = this.#windows(host).sort((a, b) => a.count / a.intervalMs - b.count / b.intervalMs);
+    return {
+      minGapMs: gaps.length > 0 ? Math.max(...gaps) : this.#defaults.minGapMs,
+      concurrency: concurrencies.length > 0 ? Math.min(...concurrencies) : this.#defaults.concurrency,
+      requestsPerInterval: window?.count ?? 0,
+      intervalMs: window?.intervalMs ?? this.#defaults.intervalMs,
+    };
   }
 
   /**
    * Run `task` when the host of `url` allows it; resolves or rejects with the
    * task's own result. The task's whole run (including reading a response
-   * body) holds one of the host's concurrency slots.
+   * body) holds one of the host's concurrency slots. When `signal` aborts
+   * while the task waits (for a slot, the gap or a window), the call
+   * rejects at once with `signal.reason` and the task never runs.
    *
    * @example
    * ```ts
-   * const text = await limiter.schedule(url, async () => (await fetch(url)).text());
+   * const text = await limiter.schedule(url, async () => (await fetch(url, { signal })).text(), { signal });
    * ```
    */
-  schedule<T>(url: string | URL, task: () => Promise<T>): Promise<T> {
+  schedule<T>(url: string | URL, task: () => Promise<T>, options: { signal?: AbortSignal | undefined } = {}): Promise<T> {
     let host: string;
     try {
       host = (typeof url === 'string' ? new URL(url) : url).host;
     } catch (error) {
       return Promise.reject(error);
     }
+    const { signal } = options;
     const state = this.#state(host);
-    return state.queue.add(async () => {
-      await this.#waitForStart(host, state);
-      this.emit('start', { host, at: epochNow() });
+    // The queue is not given the signal: p-queue would free the slot of a
+    // running task on abort, before the task has really stopped. An aborted
+    // waiter leaves the queue as soon as it reaches the front.
+    const run = state.queue.add(async () => {
+      signal?.throwIfAborted();
+      const at = await this.#waitForStart(host, state, signal);
+      this.emit('start', { host, at });
       try {
         return await task();
       } finally {
-        this.emit('end', { host, at: epochNow() });
+        this.emit('end', { host, at: this.#clock.now() });
       }
-    });
+    }) as Promise<T>;
+    return untilAborted(run, signal);
   }
 
   /**
@@ -132,65 +167,76 @@ export class HostLimiter extends EventEmitter<HostLimiterEvents> {
   }
 
   #state(host: string): HostState {
-    const p = this.politeness(host);
     let state = this.#hosts.get(host);
     if (state === undefined) {
-      state = { queue: newQueue(p), window: windowOf(p), nextStartAt: 0, lastStartAt: -Infinity, starts: [] };
+      state = { queue: new PQueue({ concurrency: this.politeness(host).concurrency }), nextStartAt: 0, lastStartAt: -Infinity, starts: [] };
       this.#hosts.set(host, state);
-    } else if (state.window !== windowOf(p) && state.queue.size === 0 && state.queue.pending === 0) {
-      // p-queue cannot change its window in place; swap the idle queue but
-      // keep the timing state so the gap to the last start still holds.
-      state.queue = newQueue(p);
-      state.window = windowOf(p);
     }
     return state;
+  }
+
+  /** Every window cap asked of a host (defaults' when no configurer set one). */
+  #windows(host: string): Window[] {
+    const all = [...(this.#settings.get(host)?.values() ?? [])];
+    const asked = all.some((s) => s.requestsPerInterval !== undefined) ? all : [this.#defaults];
+    return asked.flatMap((s) =>
+      s.requestsPerInterval ? [{ count: s.requestsPerInterval, intervalMs: s.intervalMs ?? this.#defaults.intervalMs }] : [],
+    );
   }
 
   /**
    * Sleep until this task may start. A synchronous claim spaces concurrent
    * waiters by the min gap; on waking, the task re-checks the gap and the
-   * window cap against *actual* starts (timers fire early or late, and
-   * p-queue's window counts dequeues, which precede this wait) and only
-   * then records its own start — atomically, as JS runs one task at a time.
+   * window caps against *actual* starts (timers fire early or late) and
+   * only then records its own start — atomically, as JS runs one task at a
+   * time. Resolves with the start recorded, which the `'start'` event
+   * reports.
    */
-  async #waitForStart(host: string, state: HostState): Promise<void> {
-    let at = Math.max(performance.now(), state.nextStartAt);
+  async #waitForStart(host: string, state: HostState, signal: AbortSignal | undefined): Promise<number> {
+    const clock = this.#clock;
+    let at = Math.max(clock.now(), state.nextStartAt);
     state.nextStartAt = at + this.politeness(host).minGapMs;
     for (;;) {
-      const now = performance.now();
+      const now = clock.now();
       if (now >= at) {
         const earliest = this.#earliestStart(host, state);
         if (now >= earliest) {
-          const p = this.politeness(host);
-          state.lastStartAt = now;
-          state.nextStartAt = Math.max(state.nextStartAt, now + p.minGapMs);
-          if (p.requestsPerInterval > 0) {
-            state.starts.push(now);
-            state.starts.splice(0, Math.max(0, state.starts.length - p.requestsPerInterval));
-          }
-          return;
+          this.#recordStart(host, state, now);
+          return now;
         }
         at = earliest;
       }
-      await sleep(Math.max(1, Math.ceil(at - now)));
+      await clock.sleep(Math.max(1, Math.ceil(at - now)), signal);
     }
   }
 
-  /** Earliest start allowed by the last actual start and the window cap. */
+  #recordStart(host: string, state: HostState, now: number): void {
+    const keep = Math.max(0, ...this.#windows(host).map((w) => w.count));
+    state.lastStartAt = now;
+    state.nextStartAt = Math.max(state.nextStartAt, now + this.politeness(host).minGapMs);
+    if (keep > 0) {
+      state.starts.push(now);
+      state.starts.splice(0, Math.max(0, state.starts.length - keep));
+    }
+  }
+
+  /** Earliest start allowed by the last actual start and every window cap. */
   #earliestStart(host: string, state: HostState): number {
-    const p = this.politeness(host);
-    let earliest = state.lastStartAt + p.minGapMs;
-    if (p.requestsPerInterval > 0 && state.starts.length >= p.requestsPerInterval) {
-      const oldest = state.starts[state.starts.length - p.requestsPerInterval] ?? -Infinity;
-      earliest = Math.max(earliest, oldest + p.intervalMs);
+    let earliest = state.lastStartAt + this.politeness(host).minGapMs;
+    for (const { count, intervalMs } of this.#windows(host)) {
+      if (state.starts.length < count) continue;
+      const oldest = state.starts[state.starts.length - count] ?? -Infinity;
+      earliest = Math.max(earliest, oldest + intervalMs);
     }
     return earliest;
   }
 }
 
 export interface HostLimiterOptions {
-  /** Politeness for hosts not given to `configure`; unset fields take `DEFAULT_HOST_POLITENESS`. */
+  /** Politeness for what no configurer of a host set; unset fields take `DEFAULT_HOST_POLITENESS`. */
   defaults?: Partial<PolitenessConfig>;
+  /** Time for gaps and windows; a test hands in a virtual one. @default systemClock */
+  clock?: Clock;
 }
 
 /** Payload of `'start'` and `'end'`: which host, and when (epoch ms). */
@@ -206,49 +252,30 @@ export type HostLimiterEvents = {
 
 interface HostState {
   queue: PQueue;
-  /** The window settings the queue was built with, to notice a change. */
-  window: string;
-  /** Where the next waiter's claim begins (last claim + min gap), `performance.now()` ms. */
+  /** Where the next waiter's claim begins (last claim + min gap), clock ms. */
   nextStartAt: number;
-  /** When the last task actually started, `performance.now()` ms. */
+  /** When the last task actually started, clock ms. */
   lastStartAt: number;
-  /** The last `requestsPerInterval` actual starts, `performance.now()` ms. */
+  /** The last actual starts (as many as the largest window cap), clock ms. */
   starts: number[];
 }
 
-/** Epoch ms with sub-ms precision, so tests can compare gaps exactly. */
-function epochNow(): number {
-  return performance.timeOrigin + performance.now();
+/** A window cap: at most `count` starts in any `intervalMs`. */
+interface Window {
+  count: number;
+  intervalMs: number;
 }
 
-function newQueue(p: HostPoliteness): PQueue {
-  return new PQueue({
-    concurrency: p.concurrency,
-    // Sliding window ("strict"): p-queue's fixed windows let 2x the cap
-    // through around a window edge.
-    ...(p.requestsPerInterval > 0
-      ? { intervalCap: p.requestsPerInterval, interval: p.intervalMs, strict: true }
-      : {}),
-  });
-}
-
-function windowOf(p: HostPoliteness): string {
-  return p.requestsPerInterval > 0 ? `${p.requestsPerInterval}/${p.intervalMs}` : 'none';
+function withoutRobots(politeness: Partial<PolitenessConfig>): Partial<HostPoliteness> {
+  const { respectRobots: _robots, ...rest } = politeness;
+  return rest;
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-function validate(p: HostPoliteness, where: string): void {
-  const bad = (field: string, rule: string) =>
-    new RangeError(`HostLimiter politeness for ${where}: ${field} must be ${rule}`);
-  if (!Number.isInteger(p.concurrency) || p.concurrency < 1) throw bad('concurrency', 'an integer ≥ 1');
-  if (!(p.minGapMs >= 0)) throw bad('minGapMs', '≥ 0');
-  if (!Number.isInteger(p.requestsPerInterval) || p.requestsPerInterval < 0) {
-    throw bad('requestsPerInterval', 'an integer ≥ 0 (0 = no window cap)');
-  }
-  if (p.requestsPerInterval > 0 && !(p.intervalMs > 0 && Number.isFinite(p.intervalMs))) {
-    throw bad('intervalMs', 'a finite number > 0 when requestsPerInterval is set');
-  }
+function refuseProblems(p: Partial<HostPoliteness>, where: string): void {
+  const [first] = politenessProblems(p, `HostLimiter politeness for ${where}: `);
+  if (first !== undefined) throw new RangeError(first);
 }

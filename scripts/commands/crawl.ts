@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { PolitenessConfig } from '../../crawler/source-adapter.ts';
-import { dataDir, intOption, print, printError, printJson, withStore } from '../cli-context.ts';
+import { dataDir, limitOption, print, printError, printJson, withStore } from '../cli-context.ts';
 import { configuredSinks } from '../alerts/configured-sinks.ts';
 import { crawlProgressPrinter } from '../format/progress.ts';
 import { afterRun } from '../jobs/after-run.ts';
@@ -22,11 +22,11 @@ export function registerCrawl(program: Command): void {
     .addHelpText('after', '\nExamples:\n  otcwatch crawl demo-api\n  otcwatch crawl demo-html --base-url http://127.0.0.1:8787 --max-pages 3')
     .action(async (sourceId: string, options: { baseUrl?: string; maxPages?: string; minGapMs?: string; concurrency?: string; json?: boolean }) => {
       const politeness: Partial<PolitenessConfig> = {};
-      const minGapMs = intOption('--min-gap-ms', options.minGapMs, 0);
-      const concurrency = intOption('--concurrency', options.concurrency, 1);
+      const minGapMs = limitOption('--min-gap-ms', options.minGapMs, 'minGapMs');
+      const concurrency = limitOption('--concurrency', options.concurrency, 'concurrency');
       if (minGapMs !== undefined) politeness.minGapMs = minGapMs;
       if (concurrency !== undefined) politeness.concurrency = concurrency;
-      const maxPages = intOption('--max-pages', options.maxPages, 1);
+      const maxPages = limitOption('--max-pages', options.maxPages, 'maxPages');
       // With --json, stdout carries only the JSON; alerts and the diff line go to stderr.
       const say = (line: string) => (options.json ? printError(line) : print(line));
       const sinks = configuredSinks(process.env, { console: { write: say } });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { configuredSinks } from '../alerts/configured-sinks.ts';
-import { dataDir, intOption, printJson, withStore } from '../cli-context.ts';
+import { dataDir, limitOption, printJson, withStore } from '../cli-context.ts';
 import { afterRun } from '../jobs/after-run.ts';
 import { createCrawlServices } from '../jobs/crawl-services.ts';
 import { Scheduler, type SchedulerEvent } from '../jobs/scheduler.ts';
@@ -18,8 +18,8 @@ export function registerRun(program: Command): void {
         '\n\nExamples:\n  otcwatch run\n  otcwatch run --grace 10 > otcwatch-run.jsonl',
     )
     .action(async (options: { grace: string; poll: string }) => {
-      const graceMs = intOption('--grace', options.grace, 0)! * 1000;
-      const pollMs = intOption('--poll', options.poll, 1)! * 1000;
+      const graceMs = limitOption('--grace', options.grace, 'graceSeconds')! * 1000;
+      const pollMs = limitOption('--poll', options.poll, 'pollSeconds')! * 1000;
       const log = (event: SchedulerEvent) => printJson({ at: new Date().toISOString(), ...event });
       const sinks = configuredSinks(process.env, { console: { write: (line) => log({ event: 'alert', line }) } });
       // Signals are caught from the start: one arriving while the store opens stops the scheduler before its first crawl.

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { addSchedule, listSchedules, removeSchedule, setScheduleEnabled } from '../../store/schedules.ts';
 import { findSource } from '../../store/sources.ts';
-import { intOption, print, printJson, UsageError, withStore } from '../cli-context.ts';
+import { intOption, limitOption, print, printJson, UsageError, withStore } from '../cli-context.ts';
 import { formatTable } from '../format/table.ts';
 import { cronOf, everyToCron, nextOccurrence } from '../jobs/schedule-timing.ts';
 
@@ -24,7 +24,7 @@ export function registerSchedule(program: Command): void {
     .option('--max-pages <n>', 'page cap of each scheduled crawl')
     .action(async (sourceId: string, options: { cron?: string; every?: string; tz: string; maxPages?: string }) => {
       if (options.cron && options.every) throw new UsageError('give one of --cron or --every, not both');
-      const maxPages = intOption('--max-pages', options.maxPages, 1);
+      const maxPages = limitOption('--max-pages', options.maxPages, 'maxPages');
       await withStore(async (store) => {
         const source = await findSource(store.db, sourceId);
         if (!source) throw new UsageError(`unknown source "${sourceId}"; list them with: otcwatch sources`);

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { httpBaseUrl } from '../../crawler/base-url.ts';
 import { listRuns } from '../../store/crawl-runs.ts';
 import { findSource, listSources, upsertSource } from '../../store/sources.ts';
-import { intOption, print, UsageError, withStore } from '../cli-context.ts';
+import type { PolitenessLimitName } from '../../crawler/crawl-limits.ts';
+import { limitOption, print, UsageError, withStore } from '../cli-context.ts';
 import { formatTable } from '../format/table.ts';
 import { registerSourcesAuthoring } from './sources-authoring.ts';
 
@@ -54,17 +55,17 @@ export function registerSources(program: Command): void {
         const row = await findSource(store.db, id);
         if (!row) throw new UsageError(`unknown source "${id}"; list them with: otcwatch sources`);
         const politeness: Record<string, unknown> = { ...row.politeness };
-        const setNumber = (key: string, flag: string, min: number) => {
-          const value = intOption(flag, options[key] as string | undefined, min);
+        const setNumber = (key: PolitenessLimitName, flag: string) => {
+          const value = limitOption(flag, options[key] as string | undefined, key);
           if (value !== undefined) politeness[key] = value;
         };
-        setNumber('minGapMs', '--min-gap-ms', 0);
-        setNumber('concurrency', '--concurrency', 1);
-        setNumber('requestsPerInterval', '--requests-per-interval', 0);
-        setNumber('intervalMs', '--interval-ms', 1);
+        setNumber('minGapMs', '--min-gap-ms');
+        setNumber('concurrency', '--concurrency');
+        setNumber('requestsPerInterval', '--requests-per-interval');
+        setNumber('intervalMs', '--interval-ms');
         if (command.getOptionValueSource('robots') === 'cli') politeness.respectRobots = options.robots !== false;
         const params: Record<string, unknown> = { ...row.params };
-        const maxPages = intOption('--max-pages', options.maxPages as string | undefined, 1);
+        const maxPages = limitOption('--max-pages', options.maxPages as string | undefined, 'maxPages');
         if (maxPages !== undefined) params.maxPages = maxPages;
         await upsertSource(store.db, {
           id,

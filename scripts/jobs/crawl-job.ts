@@ -1,3 +1,4 @@
+import { checkLimit } from '../../crawler/crawl-limits.ts';
 import { crawlSource, type CrawlProgress } from '../../crawler/crawl-runner.ts';
 import type { PolitenessConfig } from '../../crawler/source-adapter.ts';
 import { adapterForSource } from '../../crawler/sources/index.ts';
@@ -42,8 +43,8 @@ export async function runCrawlJob(store: Store, services: CrawlServices, sourceI
   if (!row) throw new Error(`unknown source "${sourceId}"; list them with: otcwatch sources`);
   const adapter = adapterForSource(row);
   const source = sourceConfigOf(row, adapter, options.politeness);
-  if (options.maxPages !== undefined) source.maxPages = options.maxPages;
-  services.limiter.configure(new URL(source.baseUrl).host, source.politeness);
+  if (options.maxPages !== undefined) source.maxPages = checkLimit('maxPages', options.maxPages, `source ${sourceId}: max pages`);
+  services.limiter.configure(new URL(source.baseUrl).host, source.politeness, source.id);
 
   const started = performance.now();
   await failAbandonedRuns(store.db, sourceId);

@@ -1,4 +1,5 @@
 import { httpBaseUrl } from '../../crawler/base-url.ts';
+import { checkLimit, politenessProblems } from '../../crawler/crawl-limits.ts';
 import type { SourceAdapter, SourceConfig, PolitenessConfig } from '../../crawler/source-adapter.ts';
 import type { SourceRow } from '../../store/sources.ts';
 
@@ -21,16 +22,12 @@ export const DEFAULT_POLITENESS: PolitenessConfig = {
  */
 export function sourceConfigOf(row: SourceRow, adapter: SourceAdapter, overrides: Partial<PolitenessConfig> = {}): SourceConfig {
   const params = { ...adapter.defaultParams, ...row.params };
-  const maxPages = Number(params.maxPages ?? DEFAULT_MAX_PAGES);
-  if (!Number.isInteger(maxPages) || maxPages < 1) throw new Error(`source ${row.id}: params.maxPages must be a whole number ≥ 1`);
-  return {
-    id: row.id,
-    adapter: row.adapter,
-    baseUrl: httpBaseUrl(row.base_url, `source ${row.id}: base_url`),
-    params,
-    maxPages,
-    politeness: { ...DEFAULT_POLITENESS, ...adapter.defaultPoliteness, ...(row.politeness as Partial<PolitenessConfig>), ...definedOnly(overrides) },
-  };
+  // A stored row may have been written by hand (`sql --write`): it is held to the same limits as the CLI.
+  const maxPages = checkLimit('maxPages', params.maxPages ?? DEFAULT_MAX_PAGES, `source ${row.id}: params.maxPages`);
+  const politeness = { ...DEFAULT_POLITENESS, ...adapter.defaultPoliteness, ...(row.politeness as Partial<PolitenessConfig>), ...definedOnly(overrides) };
+  const [problem] = politenessProblems(politeness, `source ${row.id}: politeness.`);
+  if (problem !== undefined) throw new RangeError(`${problem}; fix it with: otcwatch sources set ${row.id}`);
+  return { id: row.id, adapter: row.adapter, baseUrl: httpBaseUrl(row.base_url, `source ${row.id}: base_url`), params, maxPages, politeness };
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

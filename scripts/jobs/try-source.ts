@@ -70,7 +70,7 @@ async function fetchOnce(kind: 'http' | 'browser', source: SourceConfig, request
   const dataDir = await mkdtemp(path.join(tmpdir(), 'otcwatch-try-'));
   const services = createCrawlServices({ dataDir });
   try {
-    services.limiter.configure(new URL(request.url).host, source.politeness);
+    services.limiter.configure(new URL(request.url).host, source.politeness, source.id);
     const fetcher = await services.fetcherFor(kind);
     return await fetcher.fetch(request, { respectRobots: source.politeness.respectRobots });
   } finally {
