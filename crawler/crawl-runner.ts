@@ -20,8 +20,12 @@ export interface CrawledPage {
 }
 
 export interface CrawlResult {
-  /** `complete` only when every page was read and the source was exhausted within the page cap. */
-  status: 'complete' | 'partial' | 'failed';
+  /**
+   * `complete` only when every page was read and the source was exhausted
+   * within the page cap; `cancelled` when the signal aborted with pages
+   * still to read (those in flight are dropped, not failed).
+   */
+  status: 'complete' | 'partial' | 'failed' | 'cancelled';
   error: string | null;
   pages: CrawledPage[];
 }
@@ -40,7 +44,11 @@ export interface CrawlSourceOptions {
   fetcher: Fetcher;
   /** Where page bodies are kept as evidence; none when omitted. */
   evidence?: EvidenceFiles;
-  /** Stops launching new pages; pages in flight finish, and the run is partial. */
+  /**
+   * Cancels the crawl: no new page is launched, and the fetches in flight
+   * end at once (the signal is handed to the fetcher); pages already read
+   * are kept, and the run is `cancelled`.
+   */
   signal?: AbortSignal;
   onProgress?: (progress: CrawlProgress) => void;
 }
@@ -67,6 +75,7 @@ export async function crawlSource(options: CrawlSourceOptions): Promise<CrawlRes
   let pending: PageRequest[] = [];
   let launched = 0;
   let capReached = false;
+  let cancelled = false;
   let listings = 0;
 
   const enqueue = (requests: PageRequest[]) => {
@@ -79,7 +88,11 @@ export async function crawlSource(options: CrawlSourceOptions): Promise<CrawlRes
   };
 
   const visit = async (request: PageRequest) => {
-    const page = await crawlPage(adapter, source, fetcher, request, options.evidence);
+    const page = await crawlPage(adapter, source, fetcher, request, options);
+    if (page === null) {
+      cancelled = true;
+      return;
+    }
     pages.push(page.crawled);
     listings += page.crawled.listings.length;
     enqueue(page.next);
@@ -100,7 +113,10 @@ export async function crawlSource(options: CrawlSourceOptions): Promise<CrawlRes
   }
 
   while (pending.length > 0 || inFlight.size > 0) {
-    if (options.signal?.aborted) pending = [];
+    if (options.signal?.aborted && pending.length > 0) {
+      cancelled = true;
+      pending = [];
+    }
     while (pending.length > 0) {
       if (launched >= source.maxPages) {
         capReached = true;
@@ -114,20 +130,23 @@ export async function crawlSource(options: CrawlSourceOptions): Promise<CrawlRes
     if (inFlight.size > 0) await Promise.race(inFlight);
   }
 
-  return { ...outcome(pages, { capReached, cancelled: Boolean(options.signal?.aborted), startError, maxPages: source.maxPages }), pages };
+  return { ...outcome(pages, { capReached, cancelled, startError, maxPages: source.maxPages }), pages };
 }
 
+/** One page read and parsed; null when the crawl was cancelled before it was read. */
 async function crawlPage(
   adapter: SourceAdapter,
   source: SourceConfig,
   fetcher: Fetcher,
   request: PageRequest,
-  evidence: EvidenceFiles | undefined,
-): Promise<{ crawled: CrawledPage; next: PageRequest[] }> {
+  options: Pick<CrawlSourceOptions, 'evidence' | 'signal'>,
+): Promise<{ crawled: CrawledPage; next: PageRequest[] } | null> {
+  const { evidence, signal } = options;
   let fetched: FetchedPage;
   try {
-    fetched = await fetcher.fetch(request, { respectRobots: source.politeness.respectRobots });
+    fetched = await fetcher.fetch(request, { respectRobots: source.politeness.respectRobots, ...(signal ? { signal } : {}) });
   } catch (error) {
+    if (signal?.aborted) return null;
     const status = (error as { status?: number }).status ?? null;
     return { crawled: failedPage(request.url, new Date(), status, (error as Error).message), next: [] };
   }
@@ -175,12 +194,15 @@ function outcome(
 ): Pick<CrawlResult, 'status' | 'error'> {
   if (why.startError) return { status: 'failed', error: why.startError };
   const failed = pages.filter((p) => p.outcome === 'failed');
-  if (pages.length === 0) return { status: 'failed', error: why.cancelled ? 'cancelled before any page was read' : 'the adapter planned no pages' };
+  if (why.cancelled) {
+    const read = `${pages.length - failed.length} pages read, ${failed.length} failed`;
+    return { status: 'cancelled', error: `cancelled before the source was exhausted (${read})` };
+  }
+  if (pages.length === 0) return { status: 'failed', error: 'the adapter planned no pages' };
   if (failed.length === pages.length) return { status: 'failed', error: `every page failed; first: ${failed[0]!.url}: ${failed[0]!.error}` };
   const reasons: string[] = [];
   if (failed.length > 0) reasons.push(`${failed.length} of ${pages.length} pages failed; first: ${failed[0]!.url}: ${failed[0]!.error}`);
   if (why.capReached) reasons.push(`stopped at the page cap (${why.maxPages} pages) before the source was exhausted`);
-  if (why.cancelled) reasons.push('cancelled before the source was exhausted');
   return reasons.length > 0 ? { status: 'partial', error: reasons.join('; ') } : { status: 'complete', error: null };
 }
 

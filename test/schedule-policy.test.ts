@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Store } from '../store/connection.ts';
 import { addSchedule } from '../store/schedules.ts';
 import { afterRun } from '../scripts/jobs/after-run.ts';
+import type { CrawlServices } from '../scripts/jobs/crawl-services.ts';
 import { Scheduler, type SchedulerEvent, type SchedulerProps } from '../scripts/jobs/scheduler.ts';
 import { demoCrawlRig, type DemoCrawlRig } from './helpers/demo-crawl.ts';
 import { storeEngine } from './helpers/test-store.ts';
@@ -97,7 +98,7 @@ test(title('stop lets the crawl in flight finish within the grace period, then a
   t.is(runs.length, 1);
   t.is(runs[0]!.status, 'partial');
   t.regex(runs[0]!.error ?? '', /cancelled/);
-  t.like(s.of('run')[0], { run: runs[0]!.id, status: 'partial' });
+  t.like(s.of('run')[0], { run: runs[0]!.id, status: 'cancelled' });
 });
 
 test(title('a crawl that outlives the abort wait has its run marked failed before the scheduler returns'), async (t) => {
@@ -105,7 +106,15 @@ test(title('a crawl that outlives the abort wait has its run marked failed befor
   await rig.source('demo-api');
   rig.market.faults.inject({ path: '/api/v1/ads', kind: 'slow', delayMs: 3000, times: 1 });
   await addSchedule(rig.store.db, { sourceId: 'demo-api', cron: '* * * * * *' });
-  const s = startScheduler(rig, { graceMs: 100, abortWaitMs: 300 });
+  // The shipped fetchers end at once on abort; one that does not honour the signal is what outlives it.
+  const services: CrawlServices = {
+    ...rig.services,
+    fetcherFor: async (kind) => {
+      const fetcher = await rig.services.fetcherFor(kind);
+      return { fetch: (request, { signal: _ignored, ...options } = {}) => fetcher.fetch(request, options) };
+    },
+  };
+  const s = startScheduler(rig, { graceMs: 100, abortWaitMs: 300, services });
   await until(() => s.of('fire').length === 1);
   await new Promise((resolve) => setTimeout(resolve, 300));
   s.scheduler.stop('SIGTERM');

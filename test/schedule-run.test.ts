@@ -101,7 +101,7 @@ test(title('SIGTERM during a crawl: with no grace the crawl is aborted, stored a
   t.deepEqual(await run.exited, { code: 0, signal: null }, run.stderr());
 
   t.is(run.of('aborting').length, 1);
-  t.like(run.of('run')[0], { status: 'partial' });
+  t.like(run.of('run')[0], { status: 'cancelled' });
   const runs = JSON.parse((await cli('runs', '--json')).stdout) as (RunRow & { error: string })[];
   t.is(runs.length, 1);
   t.is(runs[0]!.status, 'partial');

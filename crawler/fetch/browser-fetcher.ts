@@ -1,28 +1,37 @@
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
+import { checkLimit } from '../crawl-limits.ts';
 import type { EvidenceFiles } from '../evidence-files.ts';
-import type { Fetcher } from '../fetcher.ts';
+import type { Fetcher, FetchOptions } from '../fetcher.ts';
 import type { FetchedPage, PageRequest } from '../source-adapter.ts';
+import { untilAborted } from './abortable.ts';
 import { browserFetchError } from './browser-errors.ts';
 import { BrowserPool, type BrowserPoolOptions, type GatedRequest } from './browser-pool.ts';
 import { describeReadiness, watchReadiness } from './browser-readiness.ts';
+import type { Clock } from './clock.ts';
+import { composeFetch, type Attempt, type AttemptCall } from './fetch-chain.ts';
 import { FetchError } from './fetch-error.ts';
-import { enforceRobots, httpStatusError } from './fetch-policy-errors.ts';
+import type { FetchObserver } from './fetch-observer.ts';
 import { FetchStats } from './fetch-stats.ts';
 import type { HostLimiter } from './host-limiter.ts';
-import { isRetryable, retryDelayMs } from './retry-policy.ts';
+import { httpStatusError } from './http-status-error.ts';
+import { retryPolicy } from './retry-loop.ts';
+import { retrySettings, type RetryOptions } from './retry-settings.ts';
+import { robotsPolicy } from './robots-gate.ts';
 import type { RobotsPolicy } from './robots-policy.ts';
 import { DEFAULT_USER_AGENT } from './user-agent.ts';
 
 /**
  * Reads pages as a person sees them, in headless Chromium (browser-pool.ts),
- * under the same policies as the HTTP fetcher: robots.txt through the same
- * `RobotsPolicy`, every request the browser sends to the page's host through
- * the same per-host limiter (the document, scripts, styles and the page's
- * own API calls alike, so a host's limit holds across HTTP and browser), and
- * retries with the same backoff and `Retry-After` rules. Requests to other
- * hosts (CDNs) are not the crawled site's load and go out unlimited.
+ * under the same policies as the HTTP fetcher, in one chain ordered here:
+ * retry (retry-loop.ts, the same loop and rules) → robots.txt (the same
+ * `RobotsPolicy`) → one render. Every request the browser sends to the
+ * page's host goes through the same per-host limiter (the document,
+ * scripts, styles and the page's own API calls alike, so a host's limit
+ * holds across HTTP and browser); requests to other hosts (CDNs) are not
+ * the crawled site's load and go out unlimited. A call's `signal` ends it
+ * wherever it waits: the page is closed under a navigation or readiness
+ * wait, and its sub-requests leave the limiter's queue.
  *
  * A page is read once its source's readiness condition holds
  * (browser-readiness.ts). The `FetchedPage` body is the rendered HTML; a
@@ -46,26 +55,35 @@ export class BrowserFetcher implements Fetcher {
   readonly stats = new FetchStats();
   /** The browser pool, for its events; launched on the first page. */
   readonly pool: BrowserPool;
-  readonly #robots: RobotsPolicy | null;
   readonly #props: ResolvedProps;
+  readonly #render: Attempt<BrowserCall, Rendered>;
+  /** The signal of the fetch each page is serving, so its sub-requests' waits end with it. */
+  readonly #signals = new WeakMap<Page, AbortSignal>();
 
   constructor(props: BrowserFetcherProps) {
-    this.#robots = props.robots;
     this.#props = {
       limiter: props.limiter,
       evidence: props.evidence,
-      navigationTimeoutMs: props.navigationTimeoutMs ?? 30_000,
-      readinessTimeoutMs: props.readinessTimeoutMs ?? 30_000,
-      maxAttempts: props.retry?.maxAttempts ?? 4,
-      baseDelayMs: props.retry?.baseDelayMs ?? 500,
-      maxDelayMs: props.retry?.maxDelayMs ?? 30_000,
-      maxRetryAfterMs: props.retry?.maxRetryAfterMs ?? 120_000,
+      navigationTimeoutMs: checkLimit('timeoutMs', props.navigationTimeoutMs ?? 30_000, 'BrowserFetcher navigationTimeoutMs'),
+      readinessTimeoutMs: checkLimit('timeoutMs', props.readinessTimeoutMs ?? 30_000, 'BrowserFetcher readinessTimeoutMs'),
+      observer: props.observer ?? {},
     };
     this.pool = new BrowserPool({
       ...props.pool,
       userAgent: props.userAgent ?? DEFAULT_USER_AGENT,
       gate: (request, send) => this.#gate(request, send),
     });
+    this.#render = composeFetch<BrowserCall, Rendered>(
+      [
+        retryPolicy(retrySettings(props.retry, {
+          ...(props.clock ? { clock: props.clock } : {}),
+          onRetry: () => this.stats.retries++,
+          onGiveUp: (error) => this.stats.failures[error.kind]++,
+        })),
+        robotsPolicy(props.robots, props.limiter),
+      ],
+      (request, call) => this.#attempt(request, call),
+    );
   }
 
   /**
@@ -77,35 +95,17 @@ export class BrowserFetcher implements Fetcher {
    * const page = await browser.fetch({ url, readiness: { function: 'window.__DATA__ !== undefined' } }, { respectRobots: source.politeness.respectRobots });
    * ```
    */
-  async fetch(request: PageRequest, options: { respectRobots?: boolean } = {}): Promise<FetchedPage> {
+  async fetch(request: PageRequest, options: FetchOptions = {}): Promise<FetchedPage> {
     const url = pageUrl(request);
-    const p = this.#props;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        if ((options.respectRobots ?? true) && this.#robots !== null) await enforceRobots(this.#robots, this.#props.limiter, url);
-        const rendered = await this.pool.withPage(url.origin, (page) => this.#render(page, request, url));
-        const page = await this.#keep(rendered);
-        this.stats.pages++;
-        return page;
-      } catch (caught) {
-        // #render maps its own failures; what is left came from getting a page (launch, a dead browser).
-        const error = browserFetchError(caught, url.href, { kind: 'page' });
-        if (!(error instanceof FetchError)) throw error;
-        const retryAfter = error.retryAfterMs;
-        let final: FetchError | null = null;
-        if (!isRetryable(error) || attempt >= p.maxAttempts) {
-          final = error.afterAttempts(attempt);
-        } else if (retryAfter !== undefined && retryAfter > p.maxRetryAfterMs) {
-          final = error.afterAttempts(attempt, `the server asked to retry after ${retryAfter} ms, longer than maxRetryAfterMs ${p.maxRetryAfterMs} ms, so otcwatch gave up after ${attempt} attempt(s); crawl this source again later`);
-        }
-        if (final !== null) {
-          this.stats.failures[final.kind]++;
-          throw final;
-        }
-        this.stats.retries++;
-        const backoff = retryDelayMs(attempt, { baseDelayMs: p.baseDelayMs, maxDelayMs: p.maxDelayMs, jitter: 'equal' });
-        await sleep(Math.max(backoff, retryAfter ?? 0));
-      }
+    const outcome = { fetcher: 'browser' as const, host: url.host, url: url.href };
+    try {
+      const page = await this.#keep(await this.#render({ url, request }, { attempt: 1, options }));
+      this.stats.pages++;
+      this.#props.observer.outcome?.({ ...outcome, ok: true, error: null });
+      return page;
+    } catch (error) {
+      if (error instanceof FetchError) this.#props.observer.outcome?.({ ...outcome, ok: false, error: error.kind });
+      throw error;
     }
   }
 
@@ -125,11 +125,39 @@ export class BrowserFetcher implements Fetcher {
   #gate(request: GatedRequest, send: () => Promise<void>): Promise<void> {
     this.stats.requests++;
     const sameHost = new URL(request.url).host === new URL(request.contextKey).host;
-    return sameHost ? this.#props.limiter.schedule(request.url, send) : send();
+    const signal = request.page === undefined ? undefined : this.#signals.get(request.page);
+    return sameHost ? this.#props.limiter.schedule(request.url, send, { signal }) : send();
   }
 
-  /** One attempt inside a page slot: navigate, wait until ready, read the DOM and a screenshot. */
-  async #render(page: Page, request: PageRequest, url: URL): Promise<Rendered> {
+  /**
+   * The single attempt: one render in a page slot. On abort the wait ends at
+   * once; the pool then closes the page, which ends the navigation.
+   */
+  async #attempt({ url, request }: BrowserCall, call: AttemptCall): Promise<Rendered> {
+    const { signal } = call.options;
+    const started = performance.now();
+    try {
+      const rendered = await this.pool.withPage(url.origin, (page) => {
+        if (signal) this.#signals.set(page, signal);
+        return untilAborted(this.#renderOn(page, request, url), signal);
+      });
+      this.#exchanged(url, started, rendered.status, null);
+      return rendered;
+    } catch (caught) {
+      if (signal?.aborted) throw signal.reason;
+      // #renderOn maps its own failures; what is left came from getting a page (launch, a dead browser).
+      const error = browserFetchError(caught, url.href, { kind: 'page' });
+      if (error instanceof FetchError) this.#exchanged(url, started, error.status ?? null, error.kind);
+      throw error;
+    }
+  }
+
+  #exchanged(url: URL, started: number, status: number | null, error: FetchError['kind'] | null): void {
+    this.#props.observer.exchange?.({ fetcher: 'browser', host: url.host, url: url.href, durationMs: performance.now() - started, status, error });
+  }
+
+  /** Navigate, wait until ready, read the DOM and a screenshot. */
+  async #renderOn(page: Page, request: PageRequest, url: URL): Promise<Rendered> {
     const { navigationTimeoutMs, readinessTimeoutMs } = this.#props;
     page.setDefaultTimeout(readinessTimeoutMs);
     const ready = watchReadiness(page, request.readiness, readinessTimeoutMs);
@@ -205,7 +233,11 @@ export interface BrowserFetcherProps {
   /** From DOMContentLoaded until the readiness condition holds; also bounds reading the page. @default 30_000 */
   readinessTimeoutMs?: number;
   /** As the HTTP fetcher's: attempts in all, backoff of the first retry and of any, longest Retry-After honoured. */
-  retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number; maxRetryAfterMs?: number };
+  retry?: RetryOptions;
+  /** Where retry backoff sleeps. @default systemClock */
+  clock?: Clock;
+  /** Told of every render and every call's outcome (metrics). */
+  observer?: FetchObserver;
 }
 
 interface ResolvedProps {
@@ -213,10 +245,13 @@ interface ResolvedProps {
   evidence: EvidenceFiles;
   navigationTimeoutMs: number;
   readinessTimeoutMs: number;
-  maxAttempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-  maxRetryAfterMs: number;
+  observer: FetchObserver;
+}
+
+/** What the browser chain carries: the page's URL (for robots) and the adapter's request. */
+interface BrowserCall {
+  url: URL;
+  request: PageRequest;
 }
 
 interface Rendered {

@@ -254,7 +254,7 @@ export class BrowserPool extends EventEmitter<BrowserPoolEvents> {
         await route.abort('blockedbyclient');
         return;
       }
-      const gated = { url: request.url(), resourceType: request.resourceType(), contextKey };
+      const gated: GatedRequest = { url: request.url(), resourceType: request.resourceType(), contextKey, page: pageOf(request) };
       await this.#options.gate(gated, async () => {
         sent = true;
         await route.continue();
@@ -346,6 +346,17 @@ export interface GatedRequest {
   resourceType: string;
   /** The context (the fetcher's origin) whose page made it. */
   contextKey: string;
+  /** The page that made it; none for a service worker's requests. */
+  page: Page | undefined;
+}
+
+function pageOf(request: Request): Page | undefined {
+  try {
+    return request.frame().page();
+  } catch {
+    // Service workers' requests have no frame.
+    return undefined;
+  }
 }
 
 export type RecycleReason = 'pages' | 'memory';

@@ -1,59 +1,87 @@
 import { createHash } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { checkLimit } from '../crawl-limits.ts';
+import type { Fetcher, FetchOptions } from '../fetcher.ts';
 import type { FetchedPage, PageRequest } from '../source-adapter.ts';
+import type { Clock } from './clock.ts';
+import { composeFetch, type Attempt, type AttemptCall } from './fetch-chain.ts';
 import { FetchError } from './fetch-error.ts';
-import { enforceRobots, httpStatusError } from './fetch-policy-errors.ts';
+import type { FetchObserver } from './fetch-observer.ts';
 import { FetchStats } from './fetch-stats.ts';
 import type { HostLimiter } from './host-limiter.ts';
+import { httpStatusError } from './http-status-error.ts';
+import { limiterPolicy } from './limiter-gate.ts';
+import { redirectPolicy, type HttpAnswer, type HttpHop } from './redirect-policy.ts';
 import { decodeBody, describeCause, readBody } from './response-body.ts';
-import { isRetryable, retryDelayMs } from './retry-policy.ts';
+import { retryPolicy } from './retry-loop.ts';
+import { retrySettings, type RetryOptions } from './retry-settings.ts';
+import { robotsPolicy } from './robots-gate.ts';
 import { RobotsPolicy } from './robots-policy.ts';
 import { DEFAULT_USER_AGENT } from './user-agent.ts';
 
 /**
- * Fetches pages over HTTP, composing the policies around undici's fetch:
- * robots.txt (robots-policy.ts) → per-host limiter (host-limiter.ts) →
- * request with timeout, manual redirects and a byte cap → retry with backoff
- * and `Retry-After` (retry-policy.ts). It knows nothing of adapters or
- * storage; it turns a `PageRequest` into a `FetchedPage` or a `FetchError`.
+ * Fetches pages over HTTP: one single-request function (`#exchange`: a
+ * timeout, manual redirects, a byte cap) inside one chain of policies,
+ * ordered here and nowhere else (fetch-chain.ts):
  *
- * Every HTTP request (each attempt, each redirect hop, robots.txt) takes its
- * own limiter slot; waits between retries happen outside any slot, so other
- * hosts and other pages on this host keep moving.
+ *   retry (retry-loop.ts) → redirects (redirect-policy.ts) → robots.txt
+ *   (robots-gate.ts) → per-host limiter (limiter-gate.ts) → exchange
+ *
+ * so every HTTP request (each attempt, each redirect hop) is checked
+ * against robots.txt and takes its own limiter slot, while waits between
+ * retries happen outside any slot. robots.txt itself is read by a shorter
+ * chain (redirects → limiter → exchange) and so counts against the host's
+ * limit too. It knows nothing of adapters or storage; it turns a
+ * `PageRequest` into a `FetchedPage` or a `FetchError`, and a call's
+ * `signal` ends it wherever it waits.
  *
  * @example
  * ```ts
  * const limiter = new HostLimiter();
  * const fetcher = new HttpFetcher({ limiter, timeoutMs: 10_000 });
- * const page = await fetcher.fetch({ url: 'http://127.0.0.1:3000/api/ads?page=1' });
+ * const page = await fetcher.fetch({ url: 'http://127.0.0.1:3000/api/ads?page=1' }, { signal: AbortSignal.timeout(60_000) });
  * console.log(page.status, page.sha256, fetcher.stats.snapshot());
  * ```
  */
-export class HttpFetcher {
+export class HttpFetcher implements Fetcher {
   /** Counters for everything this fetcher did. */
   readonly stats = new FetchStats();
   /** The robots policy in use (null: robots.txt is not consulted). */
   readonly robots: RobotsPolicy | null;
   readonly #props: ResolvedProps;
+  readonly #send: Attempt<HttpHop, HttpAnswer>;
+  readonly #sendOnce: Attempt<HttpHop, HttpAnswer>;
 
   constructor(props: HttpFetcherProps) {
     const userAgent = props.userAgent ?? DEFAULT_USER_AGENT;
     this.#props = {
       limiter: props.limiter,
       userAgent,
-      timeoutMs: props.timeoutMs ?? 30_000,
+      timeoutMs: checkLimit('timeoutMs', props.timeoutMs ?? 30_000, 'HttpFetcher timeoutMs'),
       maxBytes: props.maxBytes ?? 10 * 1024 * 1024,
-      maxRedirects: props.maxRedirects ?? 5,
-      maxAttempts: props.retry?.maxAttempts ?? 4,
-      baseDelayMs: props.retry?.baseDelayMs ?? 500,
-      maxDelayMs: props.retry?.maxDelayMs ?? 30_000,
-      maxRetryAfterMs: props.retry?.maxRetryAfterMs ?? 120_000,
-      random: props.random ?? Math.random,
+      observer: props.observer ?? {},
     };
     this.robots =
       props.robots === undefined
-        ? new RobotsPolicy({ userAgent, fetchText: (url) => this.fetchText(url) })
+        ? new RobotsPolicy({ userAgent, fetchText: (url, options) => this.fetchText(url, options) })
         : props.robots;
+    const exchange: Attempt<HttpHop, HttpAnswer> = (hop, call) => this.#exchange(hop, call);
+    const redirects = redirectPolicy({ maxRedirects: props.maxRedirects ?? 5, onRedirect: () => this.stats.redirects++ });
+    const limiter = limiterPolicy<HttpHop, HttpAnswer>(props.limiter);
+    this.#send = composeFetch(
+      [
+        retryPolicy(retrySettings(props.retry, {
+          ...(props.random ? { random: props.random } : {}),
+          ...(props.clock ? { clock: props.clock } : {}),
+          onRetry: () => this.stats.retries++,
+          onGiveUp: (error) => this.stats.failures[error.kind]++,
+        })),
+        redirects,
+        robotsPolicy(this.robots, props.limiter),
+        limiter,
+      ],
+      exchange,
+    );
+    this.#sendOnce = composeFetch([redirects, limiter], exchange);
   }
 
   /**
@@ -63,145 +91,72 @@ export class HttpFetcher {
    * @example
    * ```ts
    * const page = await fetcher.fetch({ url, method: 'POST', body: '{"page":1}', headers: { 'content-type': 'application/json' } });
-   * const raw = await fetcher.fetch({ url }, { respectRobots: source.politeness.respectRobots });
+   * const raw = await fetcher.fetch({ url }, { respectRobots: source.politeness.respectRobots, signal });
    * ```
    */
   async fetch(request: PageRequest, options: FetchOptions = {}): Promise<FetchedPage> {
-    const respectRobots = options.respectRobots ?? true;
-    const p = this.#props;
-    assertHttpUrl(request.url);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const page = await this.#follow(request, respectRobots, true);
-        this.stats.pages++;
-        return page;
-      } catch (error) {
-        const failure = asFetchError(error, request.url);
-        const retryAfter = failure.retryAfterMs;
-        let final: FetchError | null = null;
-        if (!isRetryable(failure)) {
-          final = failure.afterAttempts(attempt);
-        } else if (retryAfter !== undefined && retryAfter > p.maxRetryAfterMs) {
-          final = failure.afterAttempts(
-            attempt,
-            `the server asked to retry after ${retryAfter} ms, longer than maxRetryAfterMs ${p.maxRetryAfterMs} ms, so otcwatch gave up after ${attempt} attempt(s); crawl this source again later or raise retry.maxRetryAfterMs`,
-          );
-        } else if (attempt >= p.maxAttempts) {
-          final = failure.afterAttempts(attempt);
-        }
-        if (final !== null) {
-          this.stats.failures[final.kind]++;
-          throw final;
-        }
-        // Retry-After wins when it asks for more than our backoff; we never
-        // come back sooner than the server asked.
-        const backoff = retryDelayMs(attempt, {
-          baseDelayMs: p.baseDelayMs,
-          maxDelayMs: p.maxDelayMs,
-          jitter: 'equal',
-          random: p.random,
-        });
-        this.stats.retries++;
-        await sleep(Math.max(backoff, retryAfter ?? 0));
-      }
+    const url = httpUrl(request.url);
+    const hop: HttpHop = { url, method: request.method ?? 'GET', headers: new Headers(request.headers), body: request.body, requireOk: true };
+    const outcome = { fetcher: 'http' as const, host: url.host, url: url.href };
+    try {
+      const answer = await this.#send(hop, { attempt: 1, options });
+      this.stats.pages++;
+      this.#props.observer.outcome?.({ ...outcome, ok: true, error: null });
+      return pageOf(answer);
+    } catch (error) {
+      if (error instanceof FetchError) this.#props.observer.outcome?.({ ...outcome, ok: false, error: error.kind });
+      throw error;
     }
   }
 
   /**
    * GET a URL once, through the limiter, following redirects, and return its
    * status and text whatever the status; rejects only on network-level
-   * failures. This is how robots.txt is read, so that it counts against the
-   * host's rate limit like any other request.
+   * failures (or the call's abort). This is how robots.txt is read, so that
+   * it counts against the host's rate limit like any other request.
    *
    * @example
    * ```ts
-   * new RobotsPolicy({ userAgent, fetchText: (url) => fetcher.fetchText(url) });
+   * new RobotsPolicy({ userAgent, fetchText: (url, options) => fetcher.fetchText(url, options) });
    * ```
    */
-  async fetchText(url: string): Promise<{ status: number; body: string }> {
-    const page = await this.#follow({ url }, false, false);
+  async fetchText(url: string, options: FetchOptions = {}): Promise<{ status: number; body: string }> {
+    const hop: HttpHop = { url: new URL(url), method: 'GET', headers: new Headers(), body: undefined, requireOk: false };
+    const page = pageOf(await this.#sendOnce(hop, { attempt: 1, options }));
     return { status: page.status, body: page.body };
   }
 
-  /** One attempt: a chain of requests along redirects. */
-  async #follow(request: PageRequest, respectRobots: boolean, requireOk: boolean): Promise<FetchedPage> {
+  /** The single attempt: one HTTP request inside a limiter slot; the timeout covers headers and body. */
+  async #exchange(hop: HttpHop, call: AttemptCall): Promise<HttpAnswer> {
     const p = this.#props;
-    let url = new URL(request.url);
-    let method: string = request.method ?? 'GET';
-    let body = request.body;
-    const headers = new Headers(request.headers);
-    for (let hop = 0; ; hop++) {
-      if (respectRobots && this.robots !== null) await enforceRobots(this.robots, this.#props.limiter, url);
-      const current = url;
-      const outcome = await p.limiter.schedule(current, () =>
-        this.#exchange(current, method, headers, body, requireOk),
-      );
-      if (outcome.kind === 'page') return outcome.page;
-
-      const next = redirectTarget(current, outcome.status, outcome.location);
-      if (hop >= p.maxRedirects) {
-        throw new FetchError({
-          kind: 'too_many_redirects',
-          url: request.url,
-          status: outcome.status,
-          message: `${request.url} redirected more than maxRedirects ${p.maxRedirects} times (last to ${next.href}); check the source URL for a redirect loop (often a login or region page) or raise maxRedirects`,
-        });
-      }
-      this.stats.redirects++;
-      // Browsers' rules: 303 always, and 301/302 after POST, turn into a GET
-      // without a body; 307/308 repeat the request as it was.
-      if (outcome.status === 303 || (method === 'POST' && (outcome.status === 301 || outcome.status === 302))) {
-        method = 'GET';
-        body = undefined;
-        headers.delete('content-type');
-        headers.delete('content-length');
-      }
-      // Credentials meant for one origin must not follow a redirect elsewhere.
-      if (next.origin !== current.origin) {
-        headers.delete('authorization');
-        headers.delete('cookie');
-      }
-      url = next;
-    }
-  }
-
-
-  /** One HTTP request inside a limiter slot; the timeout covers headers and body. */
-  async #exchange(
-    url: URL,
-    method: string,
-    requestHeaders: Headers,
-    body: string | undefined,
-    requireOk: boolean,
-  ): Promise<Exchange> {
-    const p = this.#props;
+    const { url, method, body } = hop;
+    const cancel = call.options.signal;
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
     }, p.timeoutMs);
-    const headers = new Headers(requestHeaders);
+    const signal = cancel ? AbortSignal.any([cancel, controller.signal]) : controller.signal;
+    const headers = new Headers(hop.headers);
     // The configured, honest User-Agent always wins: robots rules were
     // matched against it, so an adapter must not send another.
     headers.set('user-agent', p.userAgent);
     this.stats.requests++;
+    const started = performance.now();
+    let status: number | null = null;
     try {
-      const response = await fetch(url, {
-        method,
-        headers,
-        ...(body === undefined ? {} : { body }),
-        redirect: 'manual',
-        signal: controller.signal,
-      });
+      const response = await fetch(url, { method, headers, ...(body === undefined ? {} : { body }), redirect: 'manual', signal });
       const fetchedAt = new Date();
+      status = response.status;
       this.stats.recordStatus(response.status);
       const location = response.headers.get('location');
       if (isRedirect(response.status) && location !== null) {
         await discard(response);
+        this.#exchanged(hop, started, status, null);
         return { kind: 'redirect', status: response.status, location };
       }
-      if (requireOk && !response.ok) {
+      if (hop.requireOk && !response.ok) {
         await discard(response);
         throw httpStatusError({
           url: url.href,
@@ -213,6 +168,7 @@ export class HttpFetcher {
       }
       const bytes = await readBody(response, { url: url.href, maxBytes: p.maxBytes, abort: () => controller.abort() });
       this.stats.bytes += bytes.byteLength;
+      this.#exchanged(hop, started, status, null);
       const page: FetchedPage = {
         url: url.href,
         status: response.status,
@@ -223,18 +179,25 @@ export class HttpFetcher {
       };
       return { kind: 'page', page };
     } catch (error) {
-      if (timedOut) {
-        throw new FetchError({
-          kind: 'timeout',
-          url: url.href,
-          cause: error,
-          message: `${method} ${url.href} did not complete within timeoutMs ${p.timeoutMs} ms (headers and body); if the host is just slow, raise timeoutMs`,
-        });
-      }
-      throw asFetchError(error, url.href);
+      // The caller's abort is not a failure of the host: no error kind, no retry.
+      if (cancel?.aborted) throw cancel.reason;
+      const failure = timedOut
+        ? new FetchError({
+            kind: 'timeout',
+            url: url.href,
+            cause: error,
+            message: `${method} ${url.href} did not complete within timeoutMs ${p.timeoutMs} ms (headers and body); if the host is just slow, raise timeoutMs`,
+          })
+        : asFetchError(error, url.href);
+      this.#exchanged(hop, started, status, failure.kind);
+      throw failure;
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  #exchanged(hop: HttpHop, started: number, status: number | null, error: FetchError['kind'] | null): void {
+    this.#props.observer.exchange?.({ fetcher: 'http', host: hop.url.host, url: hop.url.href, durationMs: performance.now() - started, status, error });
   }
 }
 
@@ -254,23 +217,14 @@ export interface HttpFetcherProps {
   maxBytes?: number;
   /** Redirects followed per attempt. @default 5 */
   maxRedirects?: number;
-  retry?: {
-    /** Attempts in all, the first included. @default 4 */
-    maxAttempts?: number;
-    /** Backoff ceiling of the first retry (doubles each retry, equal jitter). @default 500 */
-    baseDelayMs?: number;
-    /** Backoff ceiling of any retry. @default 30_000 */
-    maxDelayMs?: number;
-    /** Longest `Retry-After` honoured; a longer one ends the fetch with an error. @default 120_000 */
-    maxRetryAfterMs?: number;
-  };
+  /** Attempts, backoff and the longest `Retry-After` honoured (retry-loop.ts); defaults in `retrySettings`. */
+  retry?: RetryOptions;
   /** Uniform [0, 1) for jitter; injectable so tests are deterministic. @default Math.random */
   random?: () => number;
-}
-
-export interface FetchOptions {
-  /** Check robots.txt before each request (the source's `politeness.respectRobots`). @default true */
-  respectRobots?: boolean;
+  /** Where retry backoff sleeps; a test hands in a virtual one. @default systemClock */
+  clock?: Clock;
+  /** Told of every exchange and every call's outcome (metrics). */
+  observer?: FetchObserver;
 }
 
 interface ResolvedProps {
@@ -278,20 +232,17 @@ interface ResolvedProps {
   userAgent: string;
   timeoutMs: number;
   maxBytes: number;
-  maxRedirects: number;
-  maxAttempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-  maxRetryAfterMs: number;
-  random: () => number;
+  observer: FetchObserver;
 }
 
-type Exchange =
-  | { kind: 'page'; page: FetchedPage }
-  | { kind: 'redirect'; status: number; location: string };
+/** The page of an answer that has passed the redirect policy. */
+function pageOf(answer: HttpAnswer): FetchedPage {
+  if (answer.kind !== 'page') throw new Error('a redirect answer escaped the redirect policy');
+  return answer.page;
+}
 
 /** A bad URL is the adapter's bug, not a network failure: fail at once, never retry. */
-function assertHttpUrl(url: string): void {
+function httpUrl(url: string): URL {
   let parsed: URL | null = null;
   try {
     parsed = new URL(url);
@@ -303,30 +254,12 @@ function assertHttpUrl(url: string): void {
       `PageRequest.url ${JSON.stringify(url)} is not an absolute http(s) URL; fix the adapter's startRequests or parse`,
     );
   }
+  return parsed;
 }
 
 function isRedirect(status: number): boolean {
   return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
 }
-
-function redirectTarget(from: URL, status: number, location: string): URL {
-  let next: URL;
-  try {
-    next = new URL(location, from);
-  } catch {
-    next = new URL('invalid:');
-  }
-  if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-    throw new FetchError({
-      kind: 'http_status',
-      url: from.href,
-      status,
-      message: `${from.href} answered HTTP ${status} with an unusable Location ${JSON.stringify(location)}; the site's redirect is broken, fix the source URL`,
-    });
-  }
-  return next;
-}
-
 
 /** Drop a body we will not read, so the connection can be reused or closed. */
 async function discard(response: Response): Promise<void> {

@@ -1,4 +1,6 @@
 import robotsParser from 'robots-parser';
+import type { FetchOptions } from '../fetcher.ts';
+import { untilAborted } from './abortable.ts';
 import { robotsToken } from './user-agent.ts';
 
 /**
@@ -12,7 +14,8 @@ import { robotsToken } from './user-agent.ts';
  *   back, not a missing file.
  *
  * One fetch per origin: results are cached and concurrent callers share the
- * in-flight fetch. A cached answer is kept `maxAgeMs` (RFC 9309 §2.4 says
+ * in-flight fetch. A caller whose signal aborts stops waiting at once; a
+ * fetch cut short by an abort is not an answer and is not cached. A cached answer is kept `maxAgeMs` (RFC 9309 §2.4 says
  * at most 24 h); an "unreachable" answer only `unreachableMaxAgeMs`, since
  * it is usually transient and would otherwise block a whole site for a day.
  *
@@ -29,7 +32,7 @@ import { robotsToken } from './user-agent.ts';
 export class RobotsPolicy {
   readonly #props: Required<RobotsPolicyProps>;
   readonly #token: string;
-  readonly #cache = new Map<string, { expiresAt: number; rules: Promise<RobotsRules> }>();
+  readonly #cache = new Map<string, CacheEntry>();
 
   constructor(props: RobotsPolicyProps) {
     this.#props = {
@@ -54,8 +57,8 @@ export class RobotsPolicy {
    * await robots.isAllowed('http://127.0.0.1:3000/market'); // false if "Disallow: /market"
    * ```
    */
-  async isAllowed(url: string | URL): Promise<boolean> {
-    return (await this.check(url)).allowed;
+  async isAllowed(url: string | URL, options: FetchOptions = {}): Promise<boolean> {
+    return (await this.check(url, options)).allowed;
   }
 
   /**
@@ -67,10 +70,13 @@ export class RobotsPolicy {
    * const d = await robots.check(url);
    * if (!d.allowed && d.reason === 'unreachable') console.log(d.detail); // "HTTP 503"
    * ```
+   *
+   * `options` are the page fetch's own (its signal above all), handed to
+   * `fetchText` when robots.txt must be read on its behalf.
    */
-  async check(url: string | URL): Promise<RobotsDecision> {
+  async check(url: string | URL, options: FetchOptions = {}): Promise<RobotsDecision> {
     const target = new URL(url);
-    const rules = await this.#rulesFor(target);
+    const rules = await this.#rulesFor(target, options);
     const robotsUrl = robotsUrlOf(target);
     switch (rules.kind) {
       case 'unavailable':
@@ -104,30 +110,48 @@ export class RobotsPolicy {
    * await robots.crawlDelayMs('https://example.com/'); // "Crawl-delay: 2" → 2000
    * ```
    */
-  async crawlDelayMs(url: string | URL): Promise<number | null> {
-    return (await this.check(url)).crawlDelayMs;
+  async crawlDelayMs(url: string | URL, options: FetchOptions = {}): Promise<number | null> {
+    return (await this.check(url, options)).crawlDelayMs;
   }
 
-  #rulesFor(target: URL): Promise<RobotsRules> {
-    const now = this.#props.now();
-    const cached = this.#cache.get(target.origin);
-    if (cached !== undefined && cached.expiresAt > now) return cached.rules;
-    const entry = { expiresAt: Number.POSITIVE_INFINITY, rules: this.#load(robotsUrlOf(target)) };
+  async #rulesFor(target: URL, options: FetchOptions): Promise<RobotsRules> {
+    for (;;) {
+      const now = this.#props.now();
+      const cached = this.#cache.get(target.origin);
+      const entry = cached !== undefined && cached.expiresAt > now ? cached : this.#startLoad(target, options);
+      try {
+        return await untilAborted(entry.rules, options.signal);
+      } catch (error) {
+        // Another caller's abort cut the shared fetch short: read it again for this one.
+        if (options.signal?.aborted || this.#cache.get(target.origin) === entry) throw error;
+      }
+    }
+  }
+
+  #startLoad(target: URL, options: FetchOptions): CacheEntry {
+    const entry: CacheEntry = { expiresAt: Number.POSITIVE_INFINITY, rules: this.#load(robotsUrlOf(target), options) };
     this.#cache.set(target.origin, entry);
     // Until it settles the entry never expires, so concurrent callers share
-    // the one in-flight fetch; then it gets its real lifetime.
-    void entry.rules.then((rules) => {
-      const age = rules.kind === 'unreachable' ? this.#props.unreachableMaxAgeMs : this.#props.maxAgeMs;
-      entry.expiresAt = this.#props.now() + age;
-    });
-    return entry.rules;
+    // the one in-flight fetch; then it gets its real lifetime, or is
+    // dropped when an abort cut it short.
+    entry.rules.then(
+      (rules) => {
+        const age = rules.kind === 'unreachable' ? this.#props.unreachableMaxAgeMs : this.#props.maxAgeMs;
+        entry.expiresAt = this.#props.now() + age;
+      },
+      () => {
+        if (this.#cache.get(target.origin) === entry) this.#cache.delete(target.origin);
+      },
+    );
+    return entry;
   }
 
-  async #load(robotsUrl: string): Promise<RobotsRules> {
+  async #load(robotsUrl: string, options: FetchOptions): Promise<RobotsRules> {
     let response: { status: number; body: string };
     try {
-      response = await this.#props.fetchText(robotsUrl);
+      response = await this.#props.fetchText(robotsUrl, options);
     } catch (error) {
+      if (options.signal?.aborted) throw error;
       const detail = error instanceof Error ? error.message : String(error);
       return { kind: 'unreachable', detail: `could not be fetched: ${detail}` };
     }
@@ -143,9 +167,10 @@ export interface RobotsPolicyProps {
   userAgent: string;
   /**
    * Fetch robots.txt; resolve with any status (redirects already followed),
-   * reject on a network error. The HTTP fetcher's `fetchText` fits.
+   * reject on a network error. `options` are those of the page fetch that
+   * needed it (its signal). The HTTP fetcher's `fetchText` fits.
    */
-  fetchText: (url: string) => Promise<{ status: number; body: string }>;
+  fetchText: (url: string, options: FetchOptions) => Promise<{ status: number; body: string }>;
   /** How long a fetched robots.txt (or a 4xx) is trusted. @default 86_400_000 (24 h) */
   maxAgeMs?: number;
   /** How long "unreachable → disallow all" is kept before trying again. @default 60_000 */
@@ -165,6 +190,11 @@ export interface RobotsDecision {
 }
 
 type Robot = ReturnType<typeof robotsParser>;
+
+interface CacheEntry {
+  expiresAt: number;
+  rules: Promise<RobotsRules>;
+}
 
 type RobotsRules =
   | { kind: 'parsed'; robot: Robot }

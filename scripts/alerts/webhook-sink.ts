@@ -1,6 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Webhook } from 'standardwebhooks';
-import { retryDelayMs } from '../../crawler/fetch/retry-policy.ts';
+import { composeFetch } from '../../crawler/fetch/fetch-chain.ts';
+import { FetchError } from '../../crawler/fetch/fetch-error.ts';
+import { retryPolicy } from '../../crawler/fetch/retry-loop.ts';
+import { parseRetryAfter } from '../../crawler/fetch/retry-policy.ts';
 import { safeValue } from '../output/safe-text.ts';
 import type { AlertSink } from './alert-sink.ts';
 
@@ -18,8 +20,10 @@ import type { AlertSink } from './alert-sink.ts';
  * receiver's tolerance (5 minutes in the reference libraries) has passed,
  * and the id is signed, so within it a replay is a duplicate.
  *
- * A network error, a timeout, 408, 429 or a 5xx is retried with exponential
- * backoff (`tries` in all); another status fails at once. When every try
+ * A network error, a timeout, 408, 418, 429 or a 5xx is retried by the
+ * crawler's retry loop (retry-loop.ts) with exponential backoff, or the
+ * receiver's `Retry-After` up to `maxDelayMs` (`tries` in all); another
+ * status fails at once. When every try
  * fails, `deliver` throws and the delivery is retried later (see
  * `deliverAlerts`).
  *
@@ -28,44 +32,69 @@ import type { AlertSink } from './alert-sink.ts';
  * // receiver: new Webhook(secret).verify(rawBody, req.headers) (npm standardwebhooks)
  */
 export function webhookSink(props: WebhookSinkProps): AlertSink {
-  const tries = props.tries ?? 3;
-  const backoff = { baseDelayMs: props.baseDelayMs ?? 500, maxDelayMs: props.maxDelayMs ?? 5_000 };
   const timeoutMs = props.timeoutMs ?? 10_000;
   const target = new URL(props.url);
   const where = `webhook ${target.origin}${target.pathname}`;
   checkSecret(props.secret);
   const signer = new Webhook(props.secret);
   const now = props.now ?? (() => new Date());
+  const maxDelayMs = props.maxDelayMs ?? 5_000;
+  const send = composeFetch<Post, void>(
+    // The crawler's retry loop; a receiver asking to wait longer than the longest backoff fails the attempt.
+    [retryPolicy({ maxAttempts: props.tries ?? 3, baseDelayMs: props.baseDelayMs ?? 500, maxDelayMs, maxRetryAfterMs: maxDelayMs })],
+    (post) => postOnce(post, { signer, now, timeoutMs }),
+  );
   return {
     name: 'webhook',
     async deliver(alert) {
       // The body is what leaves the deployment: seller text passes the output boundary.
       const body = JSON.stringify(safeValue(alert));
-      const id = `otcwatch-alert-${alert.id}`;
-      let failure = '';
-      for (let attempt = 1; attempt <= tries; attempt += 1) {
-        if (attempt > 1) await sleep(retryDelayMs(attempt - 1, backoff));
-        // Signed afresh each try: the timestamp is the request's own, so a retry is never stale.
-        const at = now();
-        const headers = {
-          'content-type': 'application/json; charset=utf-8',
-          'webhook-id': id,
-          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-          'webhook-signature': signer.sign(id, at, body),
-        };
-        try {
-          const response = await fetch(target, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
-          const text = await response.text();
-          if (response.ok) return;
-          failure = `HTTP ${response.status}${text ? `: ${text.trim().slice(0, 200)}` : ''}`;
-          if (!isRetryable(response.status)) break;
-        } catch (error) {
-          failure = describeFetchError(error);
-        }
+      try {
+        await send({ url: target, id: `otcwatch-alert-${alert.id}`, body }, { attempt: 1, options: {} });
+      } catch (error) {
+        throw new Error(`${where}: ${(error as Error).message}`);
       }
-      throw new Error(`${where}: ${failure}`);
     },
   };
+}
+
+/**
+ * The single attempt: one signed POST. A failure is a `FetchError` for the
+ * retry loop to judge (network, timeout, 408, 418, 429, 5xx are retried).
+ */
+async function postOnce(post: Post, context: { signer: Webhook; now: () => Date; timeoutMs: number }): Promise<void> {
+  // Signed afresh each try: the timestamp is the request's own, so a retry is never stale.
+  const at = context.now();
+  const headers = {
+    'content-type': 'application/json; charset=utf-8',
+    'webhook-id': post.id,
+    'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+    'webhook-signature': context.signer.sign(post.id, at, post.body),
+  };
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(post.url, { method: 'POST', headers, body: post.body, signal: AbortSignal.timeout(context.timeoutMs) });
+    text = await response.text();
+  } catch (error) {
+    const timedOut = (error as Error).name === 'TimeoutError';
+    throw new FetchError({ kind: timedOut ? 'timeout' : 'network', url: post.url.href, message: describeFetchError(error), cause: error });
+  }
+  if (response.ok) return;
+  const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), at);
+  throw new FetchError({
+    kind: 'http_status',
+    url: post.url.href,
+    status: response.status,
+    message: `HTTP ${response.status}${text ? `: ${text.trim().slice(0, 200)}` : ''}`,
+    ...(retryAfterMs === null ? {} : { retryAfterMs }),
+  });
+}
+
+interface Post {
+  url: URL;
+  id: string;
+  body: string;
 }
 
 const SECRET_FORM = /^whsec_[A-Za-z0-9+/]+={0,2}$/;
@@ -79,10 +108,6 @@ function checkSecret(secret: string): void {
         `(make one with: node -e "console.log('whsec_' + require('crypto').randomBytes(32).toString('base64'))"); its value is not shown`,
     );
   }
-}
-
-function isRetryable(status: number): boolean {
-  return status === 408 || status === 429 || status >= 500;
 }
 
 function describeFetchError(error: unknown): string {

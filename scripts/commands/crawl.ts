@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { PolitenessConfig } from '../../crawler/source-adapter.ts';
 import { dataDir, limitOption, print, printError, printJson, withStore } from '../cli-context.ts';
 import { configuredSinks } from '../alerts/configured-sinks.ts';
+import { stopOnSignals } from '../cli-signals.ts';
 import { crawlProgressPrinter } from '../format/progress.ts';
 import { afterRun } from '../jobs/after-run.ts';
 import { createCrawlServices } from '../jobs/crawl-services.ts';
@@ -19,36 +20,52 @@ export function registerCrawl(program: Command): void {
     .option('--min-gap-ms <ms>', 'override the minimum gap between requests to the host')
     .option('--concurrency <n>', 'override requests in flight to the host')
     .option('--json', 'print the result as JSON')
-    .addHelpText('after', '\nExamples:\n  otcwatch crawl demo-api\n  otcwatch crawl demo-html --base-url http://127.0.0.1:8787 --max-pages 3')
-    .action(async (sourceId: string, options: { baseUrl?: string; maxPages?: string; minGapMs?: string; concurrency?: string; json?: boolean }) => {
+    .option('--grace <seconds>', 'on SIGINT/SIGTERM the crawl is cancelled at once and stores what it read; exit anyway after this long', '10')
+    .addHelpText(
+      'after',
+      '\nExit status: 0 when the run is complete or partial, 1 when it failed, 130/143 when SIGINT/SIGTERM cancelled it.' +
+        '\n\nExamples:\n  otcwatch crawl demo-api\n  otcwatch crawl demo-html --base-url http://127.0.0.1:8787 --max-pages 3',
+    )
+    .action(async (sourceId: string, options: { baseUrl?: string; maxPages?: string; minGapMs?: string; concurrency?: string; json?: boolean; grace: string }) => {
       const politeness: Partial<PolitenessConfig> = {};
       const minGapMs = limitOption('--min-gap-ms', options.minGapMs, 'minGapMs');
       const concurrency = limitOption('--concurrency', options.concurrency, 'concurrency');
       if (minGapMs !== undefined) politeness.minGapMs = minGapMs;
       if (concurrency !== undefined) politeness.concurrency = concurrency;
       const maxPages = limitOption('--max-pages', options.maxPages, 'maxPages');
+      const graceMs = limitOption('--grace', options.grace, 'graceSeconds')! * 1000;
       // With --json, stdout carries only the JSON; alerts and the diff line go to stderr.
       const say = (line: string) => (options.json ? printError(line) : print(line));
       const sinks = configuredSinks(process.env, { console: { write: say } });
-      await withStore(async (store) => {
-        if (options.baseUrl) await setSourceBaseUrl(store.db, sourceId, httpBaseUrl(options.baseUrl, '--base-url'));
-        const services = createCrawlServices({ dataDir: dataDir() });
-        const progress = crawlProgressPrinter(process.stderr, sourceId);
-        try {
-          const result = await runCrawlJob(store, services, sourceId, {
-            politeness,
-            ...(maxPages !== undefined ? { maxPages } : {}),
-            onProgress: progress.update,
-          });
-          progress.done();
-          if (options.json) printJson(result);
-          else print(describeCrawl(result));
-          await afterRun(store, result, { sinks, log: say });
-          if (result.status === 'failed') process.exitCode = 1;
-        } finally {
-          await services.close();
-        }
-      });
+      // Caught from the start: a signal while the store opens cancels the crawl before its first page.
+      const stop = stopOnSignals({ graceMs, say: printError });
+      try {
+        await withStore(async (store) => {
+          if (options.baseUrl) await setSourceBaseUrl(store.db, sourceId, httpBaseUrl(options.baseUrl, '--base-url'));
+          const services = createCrawlServices({ dataDir: dataDir() });
+          const progress = crawlProgressPrinter(process.stderr, sourceId);
+          try {
+            const result = await runCrawlJob(store, services, sourceId, {
+              politeness,
+              signal: stop.signal,
+              ...(maxPages !== undefined ? { maxPages } : {}),
+              onProgress: progress.update,
+            });
+            progress.done();
+            if (options.json) printJson(result);
+            else print(describeCrawl(result));
+            // A cancelled run is not diffed now: the person asked to stop, and
+            // its "appeared" facts come again with the next run of the source.
+            if (result.status !== 'cancelled') await afterRun(store, result, { sinks, log: say });
+            if (result.status === 'failed') process.exitCode = 1;
+            if (result.status === 'cancelled') process.exitCode = stop.exitCode;
+          } finally {
+            await services.close();
+          }
+        });
+      } finally {
+        stop.dispose();
+      }
     });
 }
 

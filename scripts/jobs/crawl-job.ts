@@ -1,5 +1,5 @@
 import { checkLimit } from '../../crawler/crawl-limits.ts';
-import { crawlSource, type CrawlProgress } from '../../crawler/crawl-runner.ts';
+import { crawlSource, type CrawlProgress, type CrawlResult } from '../../crawler/crawl-runner.ts';
 import type { PolitenessConfig } from '../../crawler/source-adapter.ts';
 import { adapterForSource } from '../../crawler/sources/index.ts';
 import type { Store } from '../../store/connection.ts';
@@ -20,7 +20,7 @@ export interface CrawlJobOptions {
 export interface CrawlJobResult {
   runId: number;
   sourceId: string;
-  status: 'complete' | 'partial' | 'failed';
+  status: CrawlResult['status'];
   error: string | null;
   pagesOk: number;
   pagesFailed: number;
@@ -59,7 +59,9 @@ export async function runCrawlJob(store: Store, services: CrawlServices, sourceI
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
-    await writeSnapshot(store.db, { runId, platform: adapter.platform, status: result.status, error: result.error, pages: result.pages });
+    // The store has no `cancelled` status before migration 0005 (durable runs); until then a cancelled run is kept as partial, which diffs treat alike (no vanish).
+    const stored = result.status === 'cancelled' ? 'partial' : result.status;
+    await writeSnapshot(store.db, { runId, platform: adapter.platform, status: stored, error: result.error, pages: result.pages });
     const listingKeys = new Set(result.pages.flatMap((p) => p.listings.map((l) => l.listingKey)));
     return {
       runId,

@@ -3,6 +3,8 @@ import { EvidenceFiles } from '../../crawler/evidence-files.ts';
 import { BrowserFetcher, type BrowserFetcherProps } from '../../crawler/fetch/browser-fetcher.ts';
 import { HostLimiter } from '../../crawler/fetch/host-limiter.ts';
 import { HttpFetcher } from '../../crawler/fetch/http-fetcher.ts';
+import type { FetchObserver } from '../../crawler/fetch/fetch-observer.ts';
+import type { RetryOptions } from '../../crawler/fetch/retry-settings.ts';
 import { DEFAULT_USER_AGENT } from '../../crawler/fetch/user-agent.ts';
 import type { Fetcher } from '../../crawler/fetcher.ts';
 
@@ -30,9 +32,11 @@ export interface CrawlServices {
 export interface CrawlServicesOptions {
   dataDir: string;
   userAgent?: string;
-  /** Retry settings of the HTTP fetcher (tests shorten the backoff). */
-  retry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number; maxRetryAfterMs?: number };
+  /** Retry settings of both fetchers (tests shorten the backoff). */
+  retry?: RetryOptions;
   timeoutMs?: number;
+  /** Told of every exchange and fetch outcome of both fetchers (crawl-metrics.ts). */
+  observer?: FetchObserver;
   /** Browser fetcher settings: timeouts and pool (tests shorten the timeouts). */
   browser?: Pick<BrowserFetcherProps, 'navigationTimeoutMs' | 'readinessTimeoutMs' | 'pool'>;
 }
@@ -46,6 +50,7 @@ export function createCrawlServices(options: CrawlServicesOptions): CrawlService
     userAgent,
     ...(options.retry ? { retry: options.retry } : {}),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.observer ? { observer: options.observer } : {}),
   });
   const evidence = new EvidenceFiles(path.join(options.dataDir, 'evidence'));
   let browser: BrowserFetcher | undefined;
@@ -64,6 +69,7 @@ export function createCrawlServices(options: CrawlServicesOptions): CrawlService
         userAgent,
         ...options.browser,
         ...(options.retry ? { retry: options.retry } : {}),
+        ...(options.observer ? { observer: options.observer } : {}),
       });
       return browser;
     },
