@@ -21,6 +21,7 @@ export interface Database {
   operator_scores: OperatorScoresTable;
   run_host_locations: RunHostLocationsTable;
   schedules: SchedulesTable;
+  host_slots: HostSlotsTable;
 }
 
 type Decimal = ColumnType<string, string, string>;
@@ -227,4 +228,14 @@ export interface SchedulesTable {
   due_after: ColumnType<Date, Date | string | undefined, Date | string>;
   last_run_id: number | null;
   created_at: CreatedAt;
+}
+
+/** The cluster-wide side of a host's politeness (migrations/0009-host-slots.ts). */
+export interface HostSlotsTable {
+  host: string;
+  /** The last request start reserved on the host, by any process. */
+  last_start_at: Timestamp;
+  /** The largest gap declared on the host while `gap_until` has not passed. */
+  gap_ms: number;
+  gap_until: Timestamp;
 }

@@ -4,6 +4,7 @@ import { politenessProblems } from '../crawl-limits.ts';
 import type { PolitenessConfig } from '../source-adapter.ts';
 import { untilAborted } from './abortable.ts';
 import { systemClock, type Clock } from './clock.ts';
+import type { HostSlots } from './host-slots.ts';
 
 /** The limiter's share of `PolitenessConfig` (robots is the fetcher's business). */
 export type HostPoliteness = Omit<PolitenessConfig, 'respectRobots'>;
@@ -51,6 +52,7 @@ export const DEFAULT_HOST_POLITENESS: Readonly<HostPoliteness> = Object.freeze({
 export class HostLimiter extends EventEmitter<HostLimiterEvents> {
   readonly #defaults: HostPoliteness;
   readonly #clock: Clock;
+  readonly #slots: HostSlots | null;
   readonly #hosts = new Map<string, HostState>();
   /** Per host, what each configurer (a source, robots.txt) asked for. */
   readonly #settings = new Map<string, Map<string, Partial<HostPoliteness>>>();
@@ -59,6 +61,7 @@ export class HostLimiter extends EventEmitter<HostLimiterEvents> {
     super();
     this.#defaults = { ...DEFAULT_HOST_POLITENESS, ...definedOnly(withoutRobots(options.defaults ?? {})) };
     this.#clock = options.clock ?? systemClock;
+    this.#slots = options.slots ?? null;
     refuseProblems(this.#defaults, 'defaults');
   }
 
@@ -202,12 +205,24 @@ export class HostLimiter extends EventEmitter<HostLimiterEvents> {
         const earliest = this.#earliestStart(host, state);
         if (now >= earliest) {
           this.#recordStart(host, state, now);
-          return now;
+          return this.#slots === null ? now : this.#reserveSlot(host, signal);
         }
         at = earliest;
       }
       await clock.sleep(Math.max(1, Math.ceil(at - now)), signal);
     }
+  }
+
+  /**
+   * After the local wait, the host's turn across processes (host-slots.ts):
+   * reserve the next cluster-wide start with this host's gap and sleep
+   * until it. The local start was recorded first, so waiters of this
+   * process keep their spacing while the reservation is in flight.
+   */
+  async #reserveSlot(host: string, signal: AbortSignal | undefined): Promise<number> {
+    const slot = await this.#slots!.reserve(host, this.politeness(host).minGapMs, signal);
+    if (slot.waitMs > 0) await this.#clock.sleep(slot.waitMs, signal);
+    return this.#clock.now();
   }
 
   #recordStart(host: string, state: HostState, now: number): void {
@@ -237,6 +252,8 @@ export interface HostLimiterOptions {
   defaults?: Partial<PolitenessConfig>;
   /** Time for gaps and windows; a test hands in a virtual one. @default systemClock */
   clock?: Clock;
+  /** Holds each host's gap across processes too (store/host-slots.ts); none: this process only. */
+  slots?: HostSlots;
 }
 
 /** Payload of `'start'` and `'end'`: which host, and when (epoch ms). */

@@ -6,6 +6,7 @@ import { stopOnSignals } from '../cli-signals.ts';
 import { crawlProgressPrinter } from '../format/progress.ts';
 import { afterRun } from '../jobs/after-run.ts';
 import { createCrawlServices } from '../jobs/crawl-services.ts';
+import { storeHostSlots } from '../../store/host-slots.ts';
 import { runCrawlJob, type CrawlJobResult } from '../jobs/crawl-job.ts';
 import { httpBaseUrl } from '../../crawler/base-url.ts';
 import { setSourceBaseUrl } from '../../store/sources.ts';
@@ -42,7 +43,7 @@ export function registerCrawl(program: Command): void {
       try {
         await withStore(async (store) => {
           if (options.baseUrl) await setSourceBaseUrl(store.db, sourceId, httpBaseUrl(options.baseUrl, '--base-url'));
-          const services = createCrawlServices({ dataDir: dataDir() });
+          const services = createCrawlServices({ dataDir: dataDir(), slots: storeHostSlots(store.db) });
           const progress = crawlProgressPrinter(process.stderr, sourceId);
           try {
             const result = await runCrawlJob(store, services, sourceId, {

@@ -3,6 +3,7 @@ import { configuredSinks } from '../alerts/configured-sinks.ts';
 import { dataDir, limitOption, printJson, withStore } from '../cli-context.ts';
 import { afterRun } from '../jobs/after-run.ts';
 import { createCrawlServices } from '../jobs/crawl-services.ts';
+import { storeHostSlots } from '../../store/host-slots.ts';
 import { Scheduler, type SchedulerEvent } from '../jobs/scheduler.ts';
 
 export function registerRun(program: Command): void {
@@ -34,7 +35,7 @@ export function registerRun(program: Command): void {
       let clean = true;
       try {
         clean = await withStore(async (store) => {
-          const services = createCrawlServices({ dataDir: dataDir() });
+          const services = createCrawlServices({ dataDir: dataDir(), slots: storeHostSlots(store.db) });
           scheduler = new Scheduler({
             store,
             services,

@@ -4,6 +4,7 @@ import { BrowserFetcher, type BrowserFetcherProps } from '../../crawler/fetch/br
 import { HostLimiter } from '../../crawler/fetch/host-limiter.ts';
 import { HttpFetcher } from '../../crawler/fetch/http-fetcher.ts';
 import type { FetchObserver } from '../../crawler/fetch/fetch-observer.ts';
+import type { HostSlots } from '../../crawler/fetch/host-slots.ts';
 import type { RetryOptions } from '../../crawler/fetch/retry-settings.ts';
 import { DEFAULT_USER_AGENT } from '../../crawler/fetch/user-agent.ts';
 import type { Fetcher } from '../../crawler/fetcher.ts';
@@ -37,13 +38,15 @@ export interface CrawlServicesOptions {
   timeoutMs?: number;
   /** Told of every exchange and fetch outcome of both fetchers (crawl-metrics.ts). */
   observer?: FetchObserver;
+  /** Holds each host's gap across every process sharing the store: `storeHostSlots(store.db)`. */
+  slots?: HostSlots;
   /** Browser fetcher settings: timeouts and pool (tests shorten the timeouts). */
   browser?: Pick<BrowserFetcherProps, 'navigationTimeoutMs' | 'readinessTimeoutMs' | 'pool'>;
 }
 
 export function createCrawlServices(options: CrawlServicesOptions): CrawlServices {
   const userAgent = options.userAgent ?? process.env.OTCWATCH_USER_AGENT ?? DEFAULT_USER_AGENT;
-  const limiter = new HostLimiter();
+  const limiter = new HostLimiter(options.slots ? { slots: options.slots } : {});
   // robots.txt is read through this same fetcher, so it counts against the host's limit.
   const http = new HttpFetcher({
     limiter,
