@@ -233,8 +233,10 @@ export interface SchedulesTable {
 /** The cluster-wide side of a host's politeness (migrations/0009-host-slots.ts). */
 export interface HostSlotsTable {
   host: string;
-  /** The last request start reserved on the host, by any process. */
+  /** The last request start claimed on the host, by any process. */
   last_start_at: Timestamp;
+  /** The token of the claim that set `last_start_at`. */
+  claimed_by: string;
   /** The largest gap declared on the host while `gap_until` has not passed. */
   gap_ms: number;
   gap_until: Timestamp;

@@ -205,7 +205,7 @@ export class HostLimiter extends EventEmitter<HostLimiterEvents> {
         const earliest = this.#earliestStart(host, state);
         if (now >= earliest) {
           this.#recordStart(host, state, now);
-          return this.#slots === null ? now : this.#reserveSlot(host, signal);
+          return this.#slots === null ? now : this.#claimSlot(host, signal);
         }
         at = earliest;
       }
@@ -215,14 +215,16 @@ export class HostLimiter extends EventEmitter<HostLimiterEvents> {
 
   /**
    * After the local wait, the host's turn across processes (host-slots.ts):
-   * reserve the next cluster-wide start with this host's gap and sleep
-   * until it. The local start was recorded first, so waiters of this
-   * process keep their spacing while the reservation is in flight.
+   * claim the start in the store, sleeping as long as it says between
+   * tries. The local start was recorded first, so this process's waiters
+   * keep their spacing meanwhile; the start reported is the claimed one.
    */
-  async #reserveSlot(host: string, signal: AbortSignal | undefined): Promise<number> {
-    const slot = await this.#slots!.reserve(host, this.politeness(host).minGapMs, signal);
-    if (slot.waitMs > 0) await this.#clock.sleep(slot.waitMs, signal);
-    return this.#clock.now();
+  async #claimSlot(host: string, signal: AbortSignal | undefined): Promise<number> {
+    for (;;) {
+      const waitMs = await this.#slots!.claim(host, this.politeness(host).minGapMs, signal);
+      if (waitMs === 0) return this.#clock.now();
+      await this.#clock.sleep(waitMs, signal);
+    }
   }
 
   #recordStart(host: string, state: HostState, now: number): void {

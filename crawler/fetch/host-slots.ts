@@ -1,28 +1,26 @@
 /**
- * Politeness across processes: the limiter asks this, once per request,
- * for the next start on a host, so every process crawling the host (on any
+ * Politeness across processes: before each request the limiter claims the
+ * host's next start here, so every process crawling the host (on any
  * machine sharing the store) keeps the gap. The crawler only defines the
  * shape; the store implements it (store/host-slots.ts) on a per-host row.
+ *
+ * A claim is made when the request is about to go, never ahead of time, so
+ * a process that runs late (a busy machine) cannot bring its request close
+ * to the next process's: the gap is counted from starts that happened.
  *
  * @example
  * ```ts
  * const limiter = new HostLimiter({ slots: storeHostSlots(store.db) });
- * const { waitMs } = await slots.reserve('desk.example', 2000, signal); // sleep waitMs, then send
+ * for (let wait = await slots.claim(host, 2000); wait > 0; wait = await slots.claim(host, 2000)) await clock.sleep(wait);
  * ```
  */
 export interface HostSlots {
   /**
-   * Reserve the next request start on `host`: at least `gapMs` after the
-   * host's last reserved start by anyone, and also at least the gap a
-   * stricter process declared there lately. Resolves with the reserved
-   * start and how long to wait for it (on the store's clock, so machines'
-   * clocks need not agree).
+   * Claim the host's start for now, if at least `gapMs` — or the larger gap
+   * another process declared there lately — has passed since the last
+   * claimed start by anyone. Resolves with 0 when claimed (send now), else
+   * with how many ms to wait before claiming again (on the store's clock,
+   * so machines' clocks need not agree).
    */
-  reserve(host: string, gapMs: number, signal?: AbortSignal): Promise<HostSlot>;
-}
-
-/** A reserved start: when, and how long from now. */
-export interface HostSlot {
-  at: Date;
-  waitMs: number;
+  claim(host: string, gapMs: number, signal?: AbortSignal): Promise<number>;
 }
