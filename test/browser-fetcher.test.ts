@@ -58,3 +58,28 @@ browserTest('a browser reads pages by GET only, and says so before sending anyth
   await t.throwsAsync(fetcher.fetch({ url: app(1), method: 'POST', body: '{}' }), { instanceOf: TypeError, message: /GET only/ });
   t.deepEqual(market.requestLog.entries, []);
 });
+
+browserTest('an abort ends a navigation and a readiness wait at once, and the fetcher goes on working', async (t) => {
+  const { market, fetcher, app } = await fetcherRig(t);
+  const until = async (condition: () => boolean) => {
+    while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
+  };
+  // A minute-long page, and a readiness condition that never holds (30 s
+  // default timeout): had the abort not reached them, this test would outlast ava's timeout.
+  market.faults.inject({ path: '/app', query: { page: '1' }, kind: 'slow', delayMs: 60_000, times: 1 });
+  const navigating = new AbortController();
+  const slow = fetcher.fetch({ url: app(1) }, { signal: navigating.signal });
+  await until(() => market.requestLog.matching('/app?page=1').length === 1);
+  navigating.abort(new Error('stop navigating'));
+  await t.throwsAsync(slow, { message: 'stop navigating' });
+
+  const waiting = new AbortController();
+  const never = fetcher.fetch({ url: app(2), readiness: { selector: '#never-there' } }, { signal: waiting.signal });
+  await until(() => market.requestLog.entries.some((e) => e.path.startsWith('/api/v1/ads?page=2')));
+  waiting.abort(new Error('stop waiting'));
+  await t.throwsAsync(never, { message: 'stop waiting' });
+
+  const page = await fetcher.fetch({ url: app(3), readiness: { selector: '#ads-ready' } });
+  t.true(parseDemoBoard(page).listings.length > 0);
+  t.is(fetcher.stats.failures.timeout, 0, 'neither wait ran into its timeout');
+});
