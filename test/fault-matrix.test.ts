@@ -15,9 +15,20 @@ const SEED = Number(process.env.OTCWATCH_FAULT_SEED ?? 3);
 
 /** The ad ids a listing page holds, read from the marketplace's own answer to it. */
 async function adIdsOf(marketUrl: string, target: string): Promise<string[]> {
-  const body = await (await fetch(new URL(target, marketUrl))).text();
+  const body = await marketAnswer(new URL(target, marketUrl));
   if (target.startsWith('/api/')) return (JSON.parse(body) as { data: { items: { adId: string }[] } }).data.items.map((ad) => ad.adId);
   return [...body.matchAll(/data-ad-id="([^"]+)"/g)].map((m) => m[1]!);
+}
+
+/** The marketplace's answer, asked again when a kept-alive socket was closed under the request (a busy machine). */
+async function marketAnswer(url: URL): Promise<string> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await (await fetch(url)).text();
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
 }
 
 const isListingPage = (target: string) => target.startsWith('/api/v1/ads') || target.startsWith('/market');

@@ -145,3 +145,13 @@ test(title('otcwatch sql: a refusal is one line, duplicate columns show renamed,
   t.is(who.code, 0, who.stderr);
   t.deepEqual(JSON.parse(who.stdout), [{ who: role, n: 2 }]);
 });
+
+test(title('otcwatch sql --timeout stops a runaway query on either store, and the next command runs'), async (t) => {
+  const { cli } = await cliRig(t);
+  const runaway = await cli('sql', '--timeout', '1', 'select count(*) from generate_series(1, 5000000000)');
+  t.not(runaway.code, 0);
+  t.regex(runaway.stderr, /^otcwatch: the statement ran longer than 1 s/);
+  const next = await cli('sql', '--json', 'select 1 as n');
+  t.is(next.code, 0, next.stderr);
+  t.deepEqual(JSON.parse(next.stdout), [{ n: 1 }]);
+});

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { runSql } from '../../store/read-only-query.ts';
 import { intOption, print, printJson, withStore } from '../cli-context.ts';
 import { formatTable } from '../format/table.ts';
+import { startSqlWatchdog } from './sql-watchdog.ts';
 
 export function registerSql(program: Command): void {
   program
@@ -22,7 +23,14 @@ export function registerSql(program: Command): void {
       // A read-only role cannot migrate or register sources, so it is used as is, without opening the store.
       const rows = readUrl && !runOptions.write
         ? await runSql({ engine: 'postgres', url: readUrl }, query, runOptions)
-        : await withStore((store) => runSql(store.consoleTarget, query, runOptions));
+        : await withStore(async (store) => {
+          const stop = store.engine === 'pglite' && !runOptions.write ? startSqlWatchdog(runOptions.timeoutMs) : async () => {};
+          try {
+            return await runSql(store.consoleTarget, query, runOptions);
+          } finally {
+            await stop();
+          }
+        });
       if (options.raw) process.stdout.write(`${options.json ? JSON.stringify(rows) : formatTable(rows)}\n`);
       else if (options.json) printJson(rows);
       else print(formatTable(rows));
