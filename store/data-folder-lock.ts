@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
@@ -87,7 +87,11 @@ async function tryLock(props: { dir: string; lockPath: string; ownerPath: string
     process.exit(70);
   });
   worker.unref();
+  // A process.exit() ends the worker before it can release: take the lock down on the way out, so the next command need not wait for it to go stale.
+  const onExit = () => rmSync(props.lockPath, { recursive: true, force: true });
+  process.once('exit', onExit);
   return async () => {
+    process.off('exit', onExit);
     const released = new Promise((resolve) => worker.once('message', resolve));
     worker.ref();
     worker.postMessage('release');

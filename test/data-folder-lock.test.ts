@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,10 +16,10 @@ interface Contender {
 }
 
 /** A real process that takes the lock (or fails to) and then holds it until killed. */
-function contender(dir: string): Contender {
+function contender(dir: string, then = 'setInterval(() => {}, 1000);'): Contender {
   const code = `
     import { lockDataFolder } from ${JSON.stringify(LOCK)};
-    try { await lockDataFolder(${JSON.stringify(dir)}, { staleMs: ${STALE_MS} }); console.log('locked'); setInterval(() => {}, 1000); }
+    try { await lockDataFolder(${JSON.stringify(dir)}, { staleMs: ${STALE_MS} }); console.log('locked'); ${then} }
     catch (error) { console.log(error.message); }`;
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
   const outcome = new Promise<string>((resolve) => {
@@ -62,4 +63,17 @@ test('the data-folder lock: a live owner is named, a kill -9 owner is taken over
   const again = await lockDataFolder(dir, { staleMs: STALE_MS });
   await again();
   t.pass();
+});
+
+test('a process that exits without releasing (process.exit) takes its lock down on the way out', async (t) => {
+  const root = await mkdtemp(path.join(tmpdir(), 'otcwatch-lock-'));
+  t.teardown(() => rm(root, { recursive: true, force: true }));
+  const dir = path.join(root, 'pgdata');
+  const quitter = contender(dir, 'process.exit(0);');
+  const exited = new Promise((resolve) => quitter.child.once('exit', resolve));
+  t.is(await quitter.outcome, 'locked');
+  await exited;
+  t.false(existsSync(`${dir}.lock.d`));
+  const release = await lockDataFolder(dir, { staleMs: 60_000 });
+  await release();
 });
