@@ -5,6 +5,8 @@ import { PageError, type FetchedPage, type PageRequest, type SourceAdapter, type
 
 /** One page as the runner saw it: its evidence, and what the adapter made of it. */
 export interface CrawledPage {
+  /** The request's identity within a run (method, URL, body): what a resumed run skips by. */
+  requestKey: string;
   url: string;
   fetchedAt: Date;
   outcome: 'ok' | 'failed';
@@ -17,6 +19,8 @@ export interface CrawledPage {
   screenshotSha256: string | null;
   listings: NormalizedListing[];
   failures: ParseFailure[];
+  /** The requests this page led to. */
+  next: PageRequest[];
 }
 
 export interface CrawlResult {
@@ -27,7 +31,13 @@ export interface CrawlResult {
    */
   status: 'complete' | 'partial' | 'failed' | 'cancelled';
   error: string | null;
-  pages: CrawledPage[];
+  /** Pages read in this call, and pages a resumed run had read before (`resumedPages`). */
+  pagesOk: number;
+  pagesFailed: number;
+  resumedPages: number;
+  /** Listings and parse failures of the pages read in this call. */
+  listings: number;
+  parseFailures: number;
 }
 
 export interface CrawlProgress {
@@ -38,12 +48,25 @@ export interface CrawlProgress {
   lastUrl: string;
 }
 
+/** A page a run read before it was interrupted: the resumed run follows its next requests without fetching it again. */
+export interface ReadPage {
+  next: PageRequest[];
+}
+
 export interface CrawlSourceOptions {
   adapter: SourceAdapter;
   source: SourceConfig;
   fetcher: Fetcher;
   /** Where page bodies are kept as evidence; none when omitted. */
   evidence?: EvidenceFiles;
+  /**
+   * Takes each page as soon as it is read, and resolves once it is stored
+   * (the run's journal). A rejection aborts the crawl: a page that cannot
+   * be stored must not be taken as read.
+   */
+  onPage?: (page: CrawledPage) => Promise<void>;
+  /** Pages already read by an interrupted run of the same source, by request key. */
+  resumeFrom?: ReadonlyMap<string, ReadPage>;
   /**
    * Cancels the crawl: no new page is launched, and the fetches in flight
    * end at once (the signal is handed to the fetcher); pages already read
@@ -59,24 +82,25 @@ export interface CrawlSourceOptions {
  * gives pages back to the adapter, and follows the adapter's next requests
  * until none are left or the page cap is reached. Pages of a source are
  * launched concurrently; the per-host limiter decides when they really go.
+ * Each page goes to `onPage` as it is read, so nothing is held for the end.
  *
  * A page that cannot be fetched, or that the adapter rejects as a whole
  * (error envelope, layout change), is recorded as failed and makes the run
- * partial; the other pages' listings are kept.
+ * partial; the other pages' listings are kept. A request found in
+ * `resumeFrom` is not fetched again: its stored next requests are followed.
  *
  * @example
- * const result = await crawlSource({ adapter, source, fetcher });
+ * const result = await crawlSource({ adapter, source, fetcher, onPage: (page) => journal.write(page) });
  */
 export async function crawlSource(options: CrawlSourceOptions): Promise<CrawlResult> {
   const { adapter, source, fetcher } = options;
-  const pages: CrawledPage[] = [];
   const seen = new Set<string>();
   const inFlight = new Set<Promise<void>>();
+  const tally = { ok: 0, failed: 0, resumed: 0, listings: 0, parseFailures: 0, firstFailure: null as string | null };
   let pending: PageRequest[] = [];
   let launched = 0;
   let capReached = false;
   let cancelled = false;
-  let listings = 0;
 
   const enqueue = (requests: PageRequest[]) => {
     for (const request of requests) {
@@ -88,19 +112,33 @@ export async function crawlSource(options: CrawlSourceOptions): Promise<CrawlRes
   };
 
   const visit = async (request: PageRequest) => {
+    const key = requestKey(request);
+    const read = options.resumeFrom?.get(key);
+    if (read) {
+      tally.ok += 1;
+      tally.resumed += 1;
+      enqueue(read.next);
+      return;
+    }
     const page = await crawlPage(adapter, source, fetcher, request, options);
     if (page === null) {
       cancelled = true;
       return;
     }
-    pages.push(page.crawled);
-    listings += page.crawled.listings.length;
+    await options.onPage?.(page);
+    if (page.outcome === 'ok') tally.ok += 1;
+    else {
+      tally.failed += 1;
+      tally.firstFailure ??= `${page.url}: ${page.error}`;
+    }
+    tally.listings += page.listings.length;
+    tally.parseFailures += page.failures.length;
     enqueue(page.next);
     options.onProgress?.({
-      pagesDone: pages.length,
-      pagesFailed: pages.filter((p) => p.outcome === 'failed').length,
+      pagesDone: tally.ok + tally.failed,
+      pagesFailed: tally.failed,
       pagesQueued: pending.length + inFlight.size - 1,
-      listings,
+      listings: tally.listings,
       lastUrl: request.url,
     });
   };
@@ -130,7 +168,15 @@ export async function crawlSource(options: CrawlSourceOptions): Promise<CrawlRes
     if (inFlight.size > 0) await Promise.race(inFlight);
   }
 
-  return { ...outcome(pages, { capReached, cancelled, startError, maxPages: source.maxPages }), pages };
+  const why = { capReached, cancelled, startError, maxPages: source.maxPages };
+  return {
+    ...outcome(tally, why),
+    pagesOk: tally.ok,
+    pagesFailed: tally.failed,
+    resumedPages: tally.resumed,
+    listings: tally.listings,
+    parseFailures: tally.parseFailures,
+  };
 }
 
 /** One page read and parsed; null when the crawl was cancelled before it was read. */
@@ -140,7 +186,7 @@ async function crawlPage(
   fetcher: Fetcher,
   request: PageRequest,
   options: Pick<CrawlSourceOptions, 'evidence' | 'signal'>,
-): Promise<{ crawled: CrawledPage; next: PageRequest[] } | null> {
+): Promise<CrawledPage | null> {
   const { evidence, signal } = options;
   let fetched: FetchedPage;
   try {
@@ -148,10 +194,11 @@ async function crawlPage(
   } catch (error) {
     if (signal?.aborted) return null;
     const status = (error as { status?: number }).status ?? null;
-    return { crawled: failedPage(request.url, new Date(), status, (error as Error).message), next: [] };
+    return failedPage(request, new Date(), status, (error as Error).message);
   }
   const bodyPath = evidence ? await evidence.save(fetched.sha256, fetched.body, extensionOf(fetched)) : null;
   const base = {
+    requestKey: requestKey(request),
     url: fetched.url,
     fetchedAt: fetched.fetchedAt,
     httpStatus: fetched.status,
@@ -163,17 +210,18 @@ async function crawlPage(
   };
   try {
     const parsed = adapter.parse(fetched, request, source);
-    return { crawled: { ...base, outcome: 'ok', error: null, listings: parsed.listings, failures: parsed.failures }, next: parsed.next };
+    return { ...base, outcome: 'ok', error: null, listings: parsed.listings, failures: parsed.failures, next: parsed.next };
   } catch (error) {
     // A page failed as a layout change keeps its raw rows; its listings are dropped, never half-trusted.
     const failures = error instanceof PageError ? error.failures : [];
-    return { crawled: { ...base, outcome: 'failed', error: (error as Error).message, listings: [], failures }, next: [] };
+    return { ...base, outcome: 'failed', error: (error as Error).message, listings: [], failures, next: [] };
   }
 }
 
-function failedPage(url: string, at: Date, status: number | null, error: string): CrawledPage {
+function failedPage(request: PageRequest, at: Date, status: number | null, error: string): CrawledPage {
   return {
-    url,
+    requestKey: requestKey(request),
+    url: request.url,
     fetchedAt: at,
     outcome: 'failed',
     httpStatus: status,
@@ -185,28 +233,27 @@ function failedPage(url: string, at: Date, status: number | null, error: string)
     screenshotSha256: null,
     listings: [],
     failures: [],
+    next: [],
   };
 }
 
 function outcome(
-  pages: CrawledPage[],
+  tally: { ok: number; failed: number; firstFailure: string | null },
   why: { capReached: boolean; cancelled: boolean; startError: string | null; maxPages: number },
 ): Pick<CrawlResult, 'status' | 'error'> {
   if (why.startError) return { status: 'failed', error: why.startError };
-  const failed = pages.filter((p) => p.outcome === 'failed');
-  if (why.cancelled) {
-    const read = `${pages.length - failed.length} pages read, ${failed.length} failed`;
-    return { status: 'cancelled', error: `cancelled before the source was exhausted (${read})` };
-  }
-  if (pages.length === 0) return { status: 'failed', error: 'the adapter planned no pages' };
-  if (failed.length === pages.length) return { status: 'failed', error: `every page failed; first: ${failed[0]!.url}: ${failed[0]!.error}` };
+  if (why.cancelled) return { status: 'cancelled', error: `cancelled before the source was exhausted (${tally.ok} pages read, ${tally.failed} failed)` };
+  const pages = tally.ok + tally.failed;
+  if (pages === 0) return { status: 'failed', error: 'the adapter planned no pages' };
+  if (tally.ok === 0) return { status: 'failed', error: `every page failed; first: ${tally.firstFailure}` };
   const reasons: string[] = [];
-  if (failed.length > 0) reasons.push(`${failed.length} of ${pages.length} pages failed; first: ${failed[0]!.url}: ${failed[0]!.error}`);
+  if (tally.failed > 0) reasons.push(`${tally.failed} of ${pages} pages failed; first: ${tally.firstFailure}`);
   if (why.capReached) reasons.push(`stopped at the page cap (${why.maxPages} pages) before the source was exhausted`);
   return reasons.length > 0 ? { status: 'partial', error: reasons.join('; ') } : { status: 'complete', error: null };
 }
 
-function requestKey(request: PageRequest): string {
+/** A request's identity within a run: method, URL and body. */
+export function requestKey(request: PageRequest): string {
   return `${request.method ?? 'GET'} ${request.url} ${request.body ?? ''}`;
 }
 

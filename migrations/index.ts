@@ -3,6 +3,7 @@ import * as foundation from './0001-foundation.ts';
 import * as alerts from './0002-alerts.ts';
 import * as scoresSchedules from './0003-scores-schedules.ts';
 import * as investigatorViews from './0004-investigator-views.ts';
+import * as durableRuns from './0005-durable-runs.ts';
 import * as hostSlots from './0009-host-slots.ts';
 
 /**
@@ -14,5 +15,6 @@ export const migrations: Record<string, Migration> = {
   '0002-alerts': alerts,
   '0003-scores-schedules': scoresSchedules,
   '0004-investigator-views': investigatorViews,
+  '0005-durable-runs': durableRuns,
   '0009-host-slots': hostSlots,
 };

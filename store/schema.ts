@@ -7,6 +7,8 @@ import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 export interface Database {
   sources: SourcesTable;
   crawl_runs: CrawlRunsTable;
+  run_pages: RunPagesTable;
+  workers: WorkersTable;
   evidence: EvidenceTable;
   operators: OperatorsTable;
   listings: ListingsTable;
@@ -43,7 +45,7 @@ export interface SourcesTable {
   updated_at: Timestamp;
 }
 
-export type RunStatus = 'running' | 'complete' | 'partial' | 'failed';
+export type RunStatus = 'running' | 'complete' | 'partial' | 'failed' | 'cancelled';
 
 export interface CrawlRunsTable {
   id: Generated<number>;
@@ -56,6 +58,42 @@ export interface CrawlRunsTable {
   listings_count: ColumnType<number, number | undefined, number>;
   parse_failures_count: ColumnType<number, number | undefined, number>;
   error: string | null;
+  /** The process holding a running run (`host:pid:nonce`). */
+  owner: string | null;
+  /** Last sign of life of the owner; a stale one lets another process resume the run. */
+  heartbeat_at: Timestamp | null;
+  resumed_count: ColumnType<number, number | undefined, number>;
+  /** Set once the after-run pass stored the run's alerts; null while pending. */
+  analysed_at: Timestamp | null;
+}
+
+/** A worker, scheduler or one-process runner, and its last sign of life. */
+export interface WorkersTable {
+  id: string;
+  kind: 'worker' | 'scheduler' | 'run';
+  host: string;
+  pid: number;
+  concurrency: number;
+  started_at: CreatedAt;
+  heartbeat_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  stopped_at: Timestamp | null;
+  jobs_done: ColumnType<number, number | undefined, number>;
+  jobs_failed: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+}
+
+/** The journal of a run: one row per request read, replaced when a page is read again. */
+export interface RunPagesTable {
+  run_id: number;
+  request_key: string;
+  url: string;
+  outcome: 'ok' | 'failed';
+  error: string | null;
+  fetched_at: Timestamp;
+  evidence_id: number | null;
+  listings: number;
+  parse_failures: number;
+  next_requests: JSONColumnType<unknown[]>;
 }
 
 export interface EvidenceTable {
@@ -110,6 +148,8 @@ export interface ListingObservationsTable {
   order_count: number | null;
   month_order_count: number | null;
   evidence_id: number | null;
+  /** The journalled request (run_pages) that wrote this row; null for rows older than durable runs. */
+  request_key: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ListingPaymentMethodsTable {
@@ -119,6 +159,8 @@ export interface ListingPaymentMethodsTable {
   method_key: string;
   method_code: string | null;
   raw_text: string;
+  /** The journalled request (run_pages) that wrote this row; null for rows older than durable runs. */
+  request_key: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface PaymentMethodsTable {
@@ -141,6 +183,8 @@ export interface ParseFailuresTable {
   error: string;
   field_path: string | null;
   created_at: CreatedAt;
+  /** The journalled request (run_pages) that wrote this row; null for rows older than durable runs. */
+  request_key: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type AlertKind =

@@ -1,10 +1,14 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CrawledPage } from '../crawler/crawl-runner.ts';
 import type { NormalizedListing } from '../crawler/listing.ts';
 import type { Database, RunStatus } from './schema.ts';
 
-/** One page of a crawl as the store records it: the crawl runner's page, evidence and parsed rows. */
-export type SnapshotPage = CrawledPage;
+/**
+ * One page of a crawl as the store records it: the crawl runner's page. A
+ * hand-made page may leave out its request key (then its URL) and its next
+ * requests.
+ */
+export type SnapshotPage = Omit<CrawledPage, 'requestKey' | 'next'> & Partial<Pick<CrawledPage, 'requestKey' | 'next'>>;
 
 export interface Snapshot {
   runId: number;
@@ -19,73 +23,160 @@ export interface Snapshot {
 const BATCH = 1000;
 
 /**
- * Writes a whole snapshot in one transaction and closes its run. Either
- * every row of the run lands together with its final status, or none does
- * and the run stays `running` (then `failed` as abandoned).
- *
- * A listing seen twice in one run (pages shifting while being read) is
- * kept once: the first sighting wins.
+ * Writes a whole snapshot and closes its run in one transaction: the pages
+ * (`writeRunPages`) and the closing (`closeRun`) land together or not at
+ * all. What tests and imports of finished crawls use; a live crawl
+ * journals its pages as they are read and closes the run at the end.
  *
  * @example
  * await writeSnapshot(db, { runId, platform: 'demo', status: 'complete', error: null, pages });
  */
 export async function writeSnapshot(db: Kysely<Database>, snapshot: Snapshot): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const evidenceIds = await insertEvidence(trx, snapshot);
-    const sightings = firstSightings(snapshot.pages, evidenceIds);
-    const operatorIds = await upsertOperators(trx, snapshot.platform, sightings);
-    const listingIds = await upsertListings(trx, snapshot.platform, sightings, operatorIds);
-    await insertObservations(trx, snapshot.runId, sightings, operatorIds, listingIds);
-    await insertPaymentMethods(trx, snapshot.runId, sightings, listingIds);
-    const failures = snapshot.pages.flatMap((p) => p.failures);
+    await writeRunPages(trx, { runId: snapshot.runId, platform: snapshot.platform, pages: snapshot.pages });
+    await closeRun(trx, { runId: snapshot.runId, status: snapshot.status, error: snapshot.error });
+  });
+}
+
+/**
+ * Stores pages of a running run, in one transaction: their evidence,
+ * operators, listings, observations, payment methods and parse failures,
+ * and their journal rows (`run_pages`). A page already stored under the
+ * same request key is replaced, never duplicated. A listing seen on two
+ * pages of a run is kept once: the first stored sighting wins.
+ *
+ * @example
+ * await writeRunPages(db, { runId, platform: 'demo', pages: [page] });
+ */
+export async function writeRunPages(db: Kysely<Database>, batch: { runId: number; platform: string; pages: SnapshotPage[] }): Promise<void> {
+  if (batch.pages.length === 0) return;
+  const pages = batch.pages.map((p) => ({ ...p, requestKey: p.requestKey ?? `GET ${p.url} `, next: p.next ?? [] }));
+  const write = async (trx: Transaction<Database>) => {
+    await forgetPages(trx, batch.runId, pages.map((p) => p.requestKey));
+    const evidenceIds = await insertEvidence(trx, batch.runId, pages);
+    const sightings = firstSightings(pages, evidenceIds);
+    const operatorIds = await upsertOperators(trx, batch.platform, sightings);
+    const listingIds = await upsertListings(trx, batch.platform, sightings, operatorIds);
+    const observed = await insertObservations(trx, batch.runId, sightings, operatorIds, listingIds);
+    await insertPaymentMethods(trx, batch.runId, sightings.filter((s) => observed.has(listingIds.get(s.listing.listingKey)!)), listingIds);
+    const failures = pages.flatMap((p) => p.failures.map((f) => ({ ...f, requestKey: p.requestKey })));
     for (const rows of chunks(failures)) {
       await trx
         .insertInto('parse_failures')
-        .values(rows.map((f) => ({ run_id: snapshot.runId, url: f.url, raw: f.raw, error: f.error, field_path: f.fieldPath })))
+        .values(rows.map((f) => ({ run_id: batch.runId, url: f.url, raw: f.raw, error: f.error, field_path: f.fieldPath, request_key: f.requestKey })))
         .execute();
     }
-    await trx
-      .updateTable('crawl_runs')
-      .set({
-        status: snapshot.status,
-        finished_at: new Date(),
-        error: snapshot.error,
-        pages_ok: snapshot.pages.filter((p) => p.outcome === 'ok').length,
-        pages_failed: snapshot.pages.filter((p) => p.outcome === 'failed').length,
-        listings_count: sightings.length,
-        parse_failures_count: failures.length,
-      })
-      .where('id', '=', snapshot.runId)
-      .execute();
-  });
+    await insertJournal(trx, batch.runId, pages, evidenceIds);
+  };
+  // Inside a caller's transaction (writeSnapshot) the pages join it; alone they get their own.
+  if (db.isTransaction) await write(db as Transaction<Database>);
+  else await db.transaction().execute(write);
 }
+
+/**
+ * Closes a running run, in one statement: its final status and error, and
+ * its counts read from what was stored (so pages read before a resume
+ * count too). With `owner`, only the process that holds the run may close
+ * it. Throws when the run is no longer running (or held by another): a
+ * closed run never changes status.
+ *
+ * @example
+ * await closeRun(db, { runId, status: 'complete', error: null, owner });
+ */
+export async function closeRun(
+  db: Kysely<Database>,
+  close: { runId: number; status: Exclude<RunStatus, 'running'>; error: string | null; owner?: string },
+): Promise<void> {
+  const { runId } = close;
+  let query = db
+    .updateTable('crawl_runs')
+    .set((eb) => ({
+      status: close.status,
+      finished_at: new Date(),
+      error: close.error,
+      owner: null,
+      pages_ok: eb.selectFrom('run_pages').where('run_id', '=', runId).where('outcome', '=', 'ok').select(sql<number>`count(*)::int`.as('n')),
+      pages_failed: eb.selectFrom('run_pages').where('run_id', '=', runId).where('outcome', '=', 'failed').select(sql<number>`count(*)::int`.as('n')),
+      listings_count: eb.selectFrom('listing_observations').where('run_id', '=', runId).select(sql<number>`count(*)::int`.as('n')),
+      parse_failures_count: eb.selectFrom('parse_failures').where('run_id', '=', runId).select(sql<number>`count(*)::int`.as('n')),
+    }))
+    .where('id', '=', runId)
+    .where('status', '=', 'running');
+  if (close.owner !== undefined) query = query.where('owner', '=', close.owner);
+  const result = await query.executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) {
+    throw new RunNotHeldError(`run #${runId} is no longer running${close.owner ? ' under this process' : ''}: another process closed or took it over`);
+  }
+}
+
+/** A run this process meant to write was closed or taken over by another. */
+export class RunNotHeldError extends Error {
+  override readonly name = 'RunNotHeldError';
+}
+
+/** Deletes what earlier writes of these requests stored, so a re-read page replaces them. */
+async function forgetPages(trx: Transaction<Database>, runId: number, requestKeys: string[]): Promise<void> {
+  for (const keys of chunks(requestKeys)) {
+    await trx.deleteFrom('listing_payment_methods').where('run_id', '=', runId).where('request_key', 'in', keys).execute();
+    await trx.deleteFrom('listing_observations').where('run_id', '=', runId).where('request_key', 'in', keys).execute();
+    await trx.deleteFrom('parse_failures').where('run_id', '=', runId).where('request_key', 'in', keys).execute();
+    await trx.deleteFrom('run_pages').where('run_id', '=', runId).where('request_key', 'in', keys).execute();
+  }
+}
+
+async function insertJournal(trx: Transaction<Database>, runId: number, pages: JournalledPage[], evidenceIds: number[]): Promise<void> {
+  // A request read twice in one batch keeps its last reading.
+  const byKey = new Map(pages.map((p, index) => [p.requestKey, { page: p, evidenceId: evidenceIds[index]! }]));
+  for (const batch of chunks([...byKey.values()])) {
+    await trx
+      .insertInto('run_pages')
+      .values(
+        batch.map(({ page, evidenceId }) => ({
+          run_id: runId,
+          request_key: page.requestKey,
+          url: page.url,
+          outcome: page.outcome,
+          error: page.error,
+          fetched_at: page.fetchedAt,
+          evidence_id: evidenceId,
+          listings: page.listings.length,
+          parse_failures: page.failures.length,
+          next_requests: JSON.stringify(page.next),
+        })),
+      )
+      .execute();
+  }
+}
+
+type JournalledPage = SnapshotPage & Pick<CrawledPage, 'requestKey' | 'next'>;
 
 interface Sighting {
   listing: NormalizedListing;
   observedAt: Date;
   evidenceId: number;
+  requestKey: string;
 }
 
-function firstSightings(pages: SnapshotPage[], evidenceIds: number[]): Sighting[] {
+function firstSightings(pages: JournalledPage[], evidenceIds: number[]): Sighting[] {
   const byKey = new Map<string, Sighting>();
   pages.forEach((page, index) => {
     for (const listing of page.listings) {
       if (!byKey.has(listing.listingKey)) {
-        byKey.set(listing.listingKey, { listing, observedAt: page.fetchedAt, evidenceId: evidenceIds[index]! });
+        byKey.set(listing.listingKey, { listing, observedAt: page.fetchedAt, evidenceId: evidenceIds[index]!, requestKey: page.requestKey });
       }
     }
   });
   return [...byKey.values()];
 }
 
-async function insertEvidence(trx: Transaction<Database>, snapshot: Snapshot): Promise<number[]> {
+async function insertEvidence(trx: Transaction<Database>, runId: number, allPages: SnapshotPage[]): Promise<number[]> {
   const ids: number[] = [];
-  for (const pages of chunks(snapshot.pages)) {
+  for (const pages of chunks(allPages)) {
     const rows = await trx
       .insertInto('evidence')
       .values(
         pages.map((p) => ({
-          run_id: snapshot.runId,
+          run_id: runId,
           url: p.url,
           fetched_at: p.fetchedAt,
           outcome: p.outcome,
@@ -175,12 +266,13 @@ async function insertObservations(
   sightings: Sighting[],
   operatorIds: Map<string, number>,
   listingIds: Map<string, number>,
-): Promise<void> {
+): Promise<Set<number>> {
+  const observed = new Set<number>();
   for (const batch of chunks(sightings)) {
-    await trx
+    const rows = await trx
       .insertInto('listing_observations')
       .values(
-        batch.map(({ listing, observedAt, evidenceId }) => ({
+        batch.map(({ listing, observedAt, evidenceId, requestKey }) => ({
           run_id: runId,
           listing_id: listingIds.get(listing.listingKey)!,
           operator_id: operatorIds.get(listing.operatorKey)!,
@@ -195,10 +287,16 @@ async function insertObservations(
           order_count: listing.orderCount,
           month_order_count: listing.monthOrderCount,
           evidence_id: evidenceId,
+          request_key: requestKey,
         })),
       )
+      // Seen on an earlier page of the run: that sighting stands.
+      .onConflict((oc) => oc.columns(['run_id', 'listing_id']).doNothing())
+      .returning('listing_id')
       .execute();
+    for (const row of rows) observed.add(row.listing_id);
   }
+  return observed;
 }
 
 async function insertPaymentMethods(
@@ -207,13 +305,13 @@ async function insertPaymentMethods(
   sightings: Sighting[],
   listingIds: Map<string, number>,
 ): Promise<void> {
-  const rows = sightings.flatMap(({ listing }) => {
+  const rows = sightings.flatMap(({ listing, requestKey }) => {
     const seen = new Set<string>();
     return listing.paymentMethods.flatMap((method) => {
       const methodKey = method.code ?? `unknown:${method.raw}`;
       if (seen.has(methodKey)) return [];
       seen.add(methodKey);
-      return [{ run_id: runId, listing_id: listingIds.get(listing.listingKey)!, method_key: methodKey, method_code: method.code, raw_text: method.raw }];
+      return [{ run_id: runId, listing_id: listingIds.get(listing.listingKey)!, method_key: methodKey, method_code: method.code, raw_text: method.raw, request_key: requestKey }];
     });
   });
   for (const batch of chunks(rows)) await trx.insertInto('listing_payment_methods').values(batch).execute();

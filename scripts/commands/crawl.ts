@@ -72,7 +72,9 @@ export function registerCrawl(program: Command): void {
 
 /** One readable line per crawl, shared by `crawl` and `demo`. */
 export function describeCrawl(r: CrawlJobResult): string {
-  const rate = r.elapsedMs > 0 ? ` (${((r.pagesOk + r.pagesFailed) / (r.elapsedMs / 1000)).toFixed(1)} pages/s)` : '';
-  const base = `run #${r.runId} ${r.sourceId}: ${r.status} — ${r.pagesOk} pages ok, ${r.pagesFailed} failed, ${r.listings} listings, ${r.parseFailures} parse failures in ${(r.elapsedMs / 1000).toFixed(2)} s${rate}`;
+  const fetched = r.pagesOk + r.pagesFailed - r.resumedPages;
+  const rate = r.elapsedMs > 0 ? ` (${(fetched / (r.elapsedMs / 1000)).toFixed(1)} pages/s)` : '';
+  const resumed = r.resumed ? ` (resumed: ${r.resumedPages} pages read before were not fetched again)` : '';
+  const base = `run #${r.runId} ${r.sourceId}: ${r.status}${resumed} — ${r.pagesOk} pages ok, ${r.pagesFailed} failed, ${r.listings} listings, ${r.parseFailures} parse failures in ${(r.elapsedMs / 1000).toFixed(2)} s${rate}`;
   return r.error ? `${base}\n  ${r.error}` : base;
 }

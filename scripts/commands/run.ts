@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { configuredSinks } from '../alerts/configured-sinks.ts';
 import { dataDir, limitOption, printJson, withStore } from '../cli-context.ts';
-import { afterRun } from '../jobs/after-run.ts';
+import { afterRun, analysePendingRuns } from '../jobs/after-run.ts';
 import { createCrawlServices } from '../jobs/crawl-services.ts';
 import { storeHostSlots } from '../../store/host-slots.ts';
 import { Scheduler, type SchedulerEvent } from '../jobs/scheduler.ts';
@@ -35,6 +35,8 @@ export function registerRun(program: Command): void {
       let clean = true;
       try {
         clean = await withStore(async (store) => {
+          // Runs closed by a process that died before their alerts were stored.
+          await analysePendingRuns(store, { sinks, log: (line) => log({ event: 'after-run', line }) });
           const services = createCrawlServices({ dataDir: dataDir(), slots: storeHostSlots(store.db) });
           scheduler = new Scheduler({
             store,

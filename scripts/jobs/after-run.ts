@@ -1,6 +1,6 @@
 import { insertAlerts } from '../../store/alerts.ts';
 import type { Store } from '../../store/connection.ts';
-import { getRun } from '../../store/crawl-runs.ts';
+import { markAnalysed, sourcesWithUnanalysedRuns, unanalysedRuns, type CrawlRunRow } from '../../store/crawl-runs.ts';
 import { diffRuns } from '../../store/diff/diff-runs.ts';
 import { refreshDiffStatistics } from '../../store/diff/refresh-statistics.ts';
 import type { DiffThresholds, RunDiff } from '../../store/diff/run-diff.ts';
@@ -29,13 +29,20 @@ export interface AfterRunReport {
 }
 
 /**
- * What happens after a crawl of a source: refresh the planner statistics
- * the diff relies on, diff the run against the source's latest complete
- * run before it (`diffRuns`), raise the alerts the diff implies
- * (deduplicated, so calling this twice for one run raises nothing new),
- * rescore the operators the run saw (`scoreRun`), then deliver every due
- * alert to the sinks. A sink that is down is recorded and retried by a
- * later call; it never throws here.
+ * What happens after a crawl of a source, durably: every closed run of the
+ * source whose pass has not stored its alerts yet is analysed, oldest
+ * first, up to and including `runId` — so a process killed between a
+ * run's close and its alerts leaves that run to the next pass, and its
+ * changes are alerted before any newer run is diffed. Analysing a run:
+ * refresh the planner statistics the diff relies on, diff the run against
+ * the source's latest complete run before it (`diffRuns`), raise the
+ * alerts the diff implies (deduplicated, so analysing a run twice raises
+ * nothing new), rescore the operators the run saw (`scoreRun`), then mark
+ * it analysed. Last, every due alert goes to the sinks; a sink that is
+ * down is recorded and retried by a later call; it never throws here.
+ *
+ * The report is of `runId`'s analysis (done again when it was analysed
+ * before, which raises nothing new).
  *
  * @example
  * const result = await runCrawlJob(store, services, 'demo-api');
@@ -44,8 +51,24 @@ export interface AfterRunReport {
  */
 export async function afterRun(store: Store, run: { sourceId: string; runId: number }, options: AfterRunOptions = {}): Promise<AfterRunReport> {
   const log = options.log ?? (() => {});
-  const row = await getRun(store.db, run.runId);
-  const diffable = row?.status === 'complete' || row?.status === 'partial';
+  const pending = (await unanalysedRuns(store.db, run.sourceId)).filter((r) => r.id < run.runId);
+  let earlierAlerts = 0;
+  for (const earlier of pending) {
+    log(`analysing run #${earlier.id}, closed but not analysed (its process ended before its alerts were stored)`);
+    earlierAlerts += (await analyseRun(store, earlier, options)).alertsRaised;
+  }
+  const row = await store.db.selectFrom('crawl_runs').selectAll().where('id', '=', run.runId).executeTakeFirst();
+  if (!row) throw new Error(`no run #${run.runId}`);
+  const report = await analyseRun(store, row, options);
+  const delivery = await deliverAlerts(store.db, options.sinks ?? [], { log });
+  return { ...report, alertsRaised: report.alertsRaised + earlierAlerts, alertsDelivered: delivery.delivered };
+}
+
+async function analyseRun(store: Store, row: CrawlRunRow, options: AfterRunOptions): Promise<Omit<AfterRunReport, 'alertsDelivered'>> {
+  const log = options.log ?? (() => {});
+  const run = { sourceId: row.source_id, runId: row.id };
+  // A cancelled run is read like a partial one: what it saw appeared, nothing vanished.
+  const diffable = row.status === 'complete' || row.status === 'partial' || row.status === 'cancelled';
   if (diffable) await refreshDiffStatistics(store.db);
   const diff = diffable ? await diffRuns(store.db, { sourceId: run.sourceId, toRunId: run.runId, thresholds: options.thresholds }) : null;
   if (diff) log(diffSummaryLine(diff));
@@ -53,8 +76,27 @@ export async function afterRun(store: Store, run: { sourceId: string; runId: num
   const diffAlerts = diff ? await insertAlerts(store.db, alertsFromDiff(diff)) : 0;
   const scores = await scoreRun(store, run);
   log(`scored ${scores.scored} operators: ${scores.domesticFacing} domestic-facing, ${scores.alerts} newly`);
-  const alertsRaised = diffAlerts + scores.alerts;
+  if (row.status !== 'running') await markAnalysed(store.db, row.id);
+  return { diff, scores, alertsRaised: diffAlerts + scores.alerts };
+}
 
-  const delivery = await deliverAlerts(store.db, options.sinks ?? [], { log });
-  return { diff, scores, alertsRaised, alertsDelivered: delivery.delivered };
+/**
+ * Analyses every closed run still waiting for its after-run pass, in every
+ * source, oldest first: what a worker or `otcwatch run` does when it
+ * starts, so a run whose process died after closing it is alerted without
+ * waiting for the source's next crawl. Returns the runs' count.
+ *
+ * @example
+ * await analysePendingRuns(store, { sinks, log });
+ */
+export async function analysePendingRuns(store: Store, options: AfterRunOptions = {}): Promise<number> {
+  let analysed = 0;
+  for (const sourceId of await sourcesWithUnanalysedRuns(store.db)) {
+    const pending = await unanalysedRuns(store.db, sourceId);
+    const last = pending.at(-1);
+    if (!last) continue;
+    await afterRun(store, { sourceId, runId: last.id }, options);
+    analysed += pending.length;
+  }
+  return analysed;
 }

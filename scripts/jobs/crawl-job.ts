@@ -3,10 +3,12 @@ import { crawlSource, type CrawlProgress, type CrawlResult } from '../../crawler
 import type { PolitenessConfig } from '../../crawler/source-adapter.ts';
 import { adapterForSource } from '../../crawler/sources/index.ts';
 import type { Store } from '../../store/connection.ts';
-import { failAbandonedRuns, failRun, startRun } from '../../store/crawl-runs.ts';
-import { writeSnapshot } from '../../store/snapshot-writer.ts';
+import { claimRun, heartbeatRun } from '../../store/crawl-runs.ts';
+import { readRunJournal, RunJournal } from '../../store/run-journal.ts';
+import { closeRun } from '../../store/snapshot-writer.ts';
 import { findSource } from '../../store/sources.ts';
 import type { CrawlServices } from './crawl-services.ts';
+import { failpoint } from './failpoints.ts';
 import { sourceConfigOf } from './source-config.ts';
 
 export interface CrawlJobOptions {
@@ -22,17 +24,37 @@ export interface CrawlJobResult {
   sourceId: string;
   status: CrawlResult['status'];
   error: string | null;
+  /** True when this call finished a run an earlier process had started (and died in). */
+  resumed: boolean;
+  /** Pages of the run, including those read before a resume. */
   pagesOk: number;
   pagesFailed: number;
+  /** Pages a resumed run did not fetch again. */
+  resumedPages: number;
   listings: number;
   parseFailures: number;
   elapsedMs: number;
 }
 
+/** Thrown when another live process holds the source's run. */
+export class SourceBusyError extends Error {
+  override readonly name = 'SourceBusyError';
+  constructor(
+    readonly sourceId: string,
+    readonly runId: number,
+    readonly owner: string | null,
+  ) {
+    super(`${sourceId} is being crawled by run #${runId}${owner ? ` (${owner})` : ''}; it was not crawled again — try once that run has ended (otcwatch runs --source ${sourceId})`);
+  }
+}
+
 /**
- * One snapshot of one source, end to end: open a run, crawl, write the
- * snapshot in one transaction. An unexpected error marks the run failed
- * and is rethrown; nothing half-written looks complete.
+ * One snapshot of one source, end to end and durable: claim the source's
+ * live run (resuming one whose process died, from its journal), crawl,
+ * store each page as it is read, keep the claim alive with a heartbeat,
+ * and close the run in one step. If the process dies, the run stays
+ * `running` with a stale heartbeat, and the next crawl of the source —
+ * in any process — resumes it without fetching its pages again.
  *
  * @example
  * const result = await runCrawlJob(store, services, 'demo-api');
@@ -47,35 +69,56 @@ export async function runCrawlJob(store: Store, services: CrawlServices, sourceI
   services.limiter.configure(new URL(source.baseUrl).host, source.politeness, source.id);
 
   const started = performance.now();
-  await failAbandonedRuns(store.db, sourceId);
-  const runId = await startRun(store.db, sourceId);
+  const { owner, lease } = services;
+  const claim = await claimRun(store.db, sourceId, { owner, leaseMs: lease.leaseMs, maxResumeAgeMs: lease.maxResumeAgeMs });
+  if (claim.kind === 'busy') throw new SourceBusyError(sourceId, claim.runId, claim.owner);
+  const { runId } = claim;
+
+  // Losing the claim (a missed lease taken over by another process) stops this crawl.
+  const lost = new AbortController();
+  const heartbeat = setInterval(() => {
+    heartbeatRun(store.db, runId, owner).then(
+      (held) => held || lost.abort(),
+      () => {}, // A transient database error: the next beat tries again.
+    );
+  }, lease.heartbeatMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, lost.signal]) : lost.signal;
   try {
+    const resumeFrom = claim.kind === 'resumed' ? await readRunJournal(store.db, runId) : new Map();
+    const journal = new RunJournal({ db: store.db, runId, platform: adapter.platform });
     const fetcher = await services.fetcherFor(adapter.fetcher);
     const result = await crawlSource({
       adapter,
       source,
       fetcher,
       evidence: services.evidence,
-      ...(options.signal ? { signal: options.signal } : {}),
+      resumeFrom,
+      onPage: (page) => journal.write(page).then(() => failpoint('after-page')),
+      signal,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
-    // The store has no `cancelled` status before migration 0005 (durable runs); until then a cancelled run is kept as partial, which diffs treat alike (no vanish).
-    const stored = result.status === 'cancelled' ? 'partial' : result.status;
-    await writeSnapshot(store.db, { runId, platform: adapter.platform, status: stored, error: result.error, pages: result.pages });
-    const listingKeys = new Set(result.pages.flatMap((p) => p.listings.map((l) => l.listingKey)));
+    if (lost.signal.aborted) throw new Error(`run #${runId} was taken over by another process after a missed heartbeat`);
+    await closeRun(store.db, { runId, status: result.status, error: result.error, owner });
+    failpoint('after-close');
+    const closed = await store.db.selectFrom('crawl_runs').select(['listings_count', 'parse_failures_count']).where('id', '=', runId).executeTakeFirstOrThrow();
     return {
       runId,
       sourceId,
       status: result.status,
       error: result.error,
-      pagesOk: result.pages.filter((p) => p.outcome === 'ok').length,
-      pagesFailed: result.pages.filter((p) => p.outcome === 'failed').length,
-      listings: listingKeys.size,
-      parseFailures: result.pages.reduce((n, p) => n + p.failures.length, 0),
+      resumed: claim.kind === 'resumed',
+      pagesOk: result.pagesOk,
+      pagesFailed: result.pagesFailed,
+      resumedPages: result.resumedPages,
+      listings: closed.listings_count,
+      parseFailures: closed.parse_failures_count,
       elapsedMs: performance.now() - started,
     };
   } catch (error) {
-    await failRun(store.db, runId, `crawl aborted: ${(error as Error).message}`);
+    // What was read stays journalled; a run still held is closed as failed, one lost to another process is left to it.
+    await closeRun(store.db, { runId, status: 'failed', error: `crawl aborted: ${(error as Error).message}`, owner }).catch(() => {});
     throw error;
+  } finally {
+    clearInterval(heartbeat);
   }
 }

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { EvidenceFiles } from '../../crawler/evidence-files.ts';
 import { BrowserFetcher, type BrowserFetcherProps } from '../../crawler/fetch/browser-fetcher.ts';
@@ -25,13 +27,44 @@ export interface CrawlServices {
   http: HttpFetcher;
   evidence: EvidenceFiles;
   userAgent: string;
+  /** This process, as the owner of the runs it holds: `host:pid:nonce`. */
+  owner: string;
+  lease: RunLease;
   /** The fetcher for an adapter's `fetcher` kind. */
   fetcherFor(kind: 'http' | 'browser'): Promise<Fetcher>;
   close(): Promise<void>;
 }
 
+/** How a process holds its runs: the heartbeat that keeps them, and when others may take them over. */
+export interface RunLease {
+  /** A run whose heartbeat is older than this is abandoned (its process died) and may be resumed. */
+  leaseMs: number;
+  heartbeatMs: number;
+  /** An abandoned run older than this is closed as failed rather than resumed. */
+  maxResumeAgeMs: number;
+}
+
+/**
+ * The lease from the environment: `OTCWATCH_RUN_LEASE_SECONDS` (default 30)
+ * and `OTCWATCH_RESUME_MAX_AGE_HOURS` (default 24).
+ */
+export function runLeaseFromEnv(env: NodeJS.ProcessEnv): RunLease {
+  const leaseMs = positive(env.OTCWATCH_RUN_LEASE_SECONDS, 30, 'OTCWATCH_RUN_LEASE_SECONDS') * 1000;
+  const maxResumeAgeMs = positive(env.OTCWATCH_RESUME_MAX_AGE_HOURS, 24, 'OTCWATCH_RESUME_MAX_AGE_HOURS') * 3_600_000;
+  return { leaseMs, heartbeatMs: Math.max(100, Math.floor(leaseMs / 3)), maxResumeAgeMs };
+}
+
+function positive(text: string | undefined, fallback: number, name: string): number {
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0 || value > 1e6) throw new Error(`${name} must be a positive number (at most 1000000), got "${text}"`);
+  return value;
+}
+
 export interface CrawlServicesOptions {
   dataDir: string;
+  /** Run lease settings; from the environment by default (`runLeaseFromEnv`). */
+  lease?: RunLease;
   userAgent?: string;
   /** Retry settings of both fetchers (tests shorten the backoff). */
   retry?: RetryOptions;
@@ -62,6 +95,8 @@ export function createCrawlServices(options: CrawlServicesOptions): CrawlService
     http,
     userAgent,
     evidence,
+    owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    lease: options.lease ?? runLeaseFromEnv(process.env),
     async fetcherFor(kind) {
       if (kind === 'http') return http;
       // Throws BrowserNotFoundError (how to install one) when there is no browser; launches nothing yet.

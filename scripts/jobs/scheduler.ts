@@ -1,18 +1,21 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Store } from '../../store/connection.ts';
 import { failAbandonedRuns } from '../../store/crawl-runs.ts';
-import { claimOccurrence, listSchedules, recordScheduledRun, type ScheduleRow } from '../../store/schedules.ts';
+import { claimOccurrence, listSchedules, type ScheduleRow } from '../../store/schedules.ts';
+import { SourceBusyError, type CrawlJobResult } from './crawl-job.ts';
 import type { CrawlServices } from './crawl-services.ts';
-import { runCrawlJob } from './crawl-job.ts';
+import { performCrawlTask, type CrawlTask } from './crawl-task.ts';
 import { nextOccurrence } from './schedule-timing.ts';
 
 /** One structured log line of the scheduler, e.g. `{ event: 'run', source: 'demo-api', run: 7, status: 'complete' }`. */
 export type SchedulerEvent = { event: string } & Record<string, unknown>;
 
 /**
- * The long-running part of `otcwatch run`: fires the crawls the
- * `schedules` table says are due, one crawl per source at a time, and runs
- * `afterRun` (diff, alerts, scores) after each.
+ * Fires the crawls the `schedules` table says are due. In one process
+ * (`otcwatch run`) it performs them itself, one crawl per source at a
+ * time, with `afterRun` (diff, alerts, scores) after each; with `enqueue`
+ * (`otcwatch scheduler`) it sends them to the pg-boss queue for workers.
+ * Either way a crawl is the same `performCrawlTask`.
  *
  * Policy:
  * - an occurrence is owed when it falls after the schedule's `due_after`
@@ -34,7 +37,7 @@ export type SchedulerEvent = { event: string } & Record<string, unknown>;
  * await scheduler.run(); // resolves once stopped and drained
  */
 export class Scheduler {
-  readonly #props: Required<SchedulerProps>;
+  readonly #props: SchedulerProps & Required<Pick<SchedulerProps, 'graceMs' | 'pollMs' | 'abortWaitMs'>>;
   readonly #inFlight = new Map<string, { controller: AbortController; done: Promise<void> }>();
   readonly #stopping = new AbortController();
   #abortNow = false;
@@ -99,12 +102,27 @@ export class Scheduler {
 
   /** Starts the crawl of a claimed occurrence, unless its source is still being crawled. */
   #fire(schedule: ScheduleRow, due: Date, startedAt: Date): void {
+    if (this.#props.enqueue) {
+      void this.#send(schedule, due, startedAt);
+      return;
+    }
     if (this.#inFlight.has(schedule.source_id)) {
       this.#props.log({ event: 'skipped', schedule: schedule.id, source: schedule.source_id, due, reason: 'the source is still being crawled' });
       return;
     }
     this.#props.log({ event: 'fire', schedule: schedule.id, source: schedule.source_id, due, missed: due < startedAt });
     this.#start(schedule);
+  }
+
+  async #send(schedule: ScheduleRow, due: Date, startedAt: Date): Promise<void> {
+    const task: CrawlTask = { sourceId: schedule.source_id, maxPages: schedule.max_pages, scheduleId: schedule.id };
+    try {
+      const job = await this.#props.enqueue!(task);
+      if (job) this.#props.log({ event: 'enqueued', schedule: schedule.id, source: schedule.source_id, due, missed: due < startedAt, job });
+      else this.#props.log({ event: 'skipped', schedule: schedule.id, source: schedule.source_id, due, reason: 'a crawl of the source is already queued' });
+    } catch (error) {
+      this.#props.log({ event: 'enqueue-failed', schedule: schedule.id, source: schedule.source_id, error: (error as Error).message });
+    }
   }
 
   #start(schedule: ScheduleRow): void {
@@ -116,20 +134,23 @@ export class Scheduler {
   async #crawl(schedule: ScheduleRow, signal: AbortSignal): Promise<void> {
     const { store, services } = this.#props;
     const source = schedule.source_id;
-    let result;
+    const task: CrawlTask = { sourceId: source, maxPages: schedule.max_pages, scheduleId: schedule.id };
+    const log = (result: CrawlJobResult) => {
+      const { runId, status, error, pagesOk, pagesFailed, listings, parseFailures, resumed } = result;
+      this.#props.log({ event: 'run', schedule: schedule.id, source, run: runId, status, resumed, pagesOk, pagesFailed, listings, parseFailures, elapsedMs: Math.round(result.elapsedMs), error });
+    };
+    const afterRun = async (s: Store, run: { sourceId: string; runId: number }) => {
+      try {
+        await this.#props.afterRun(s, run);
+      } catch (afterError) {
+        this.#props.log({ event: 'after-run-failed', schedule: schedule.id, source, run: run.runId, error: (afterError as Error).message });
+      }
+    };
     try {
-      result = await runCrawlJob(store, services, source, { signal, ...(schedule.max_pages ? { maxPages: schedule.max_pages } : {}) });
-      await recordScheduledRun(store.db, schedule.id, result.runId);
+      await performCrawlTask(store, services, task, { signal, afterRun, onRun: log });
     } catch (error) {
-      this.#props.log({ event: 'run', schedule: schedule.id, source, status: 'failed', error: (error as Error).message });
-      return;
-    }
-    const { runId, status, error, pagesOk, pagesFailed, listings, parseFailures } = result;
-    this.#props.log({ event: 'run', schedule: schedule.id, source, run: runId, status, pagesOk, pagesFailed, listings, parseFailures, elapsedMs: Math.round(result.elapsedMs), error });
-    try {
-      await this.#props.afterRun(store, { sourceId: source, runId });
-    } catch (afterError) {
-      this.#props.log({ event: 'after-run-failed', schedule: schedule.id, source, run: runId, error: (afterError as Error).message });
+      if (error instanceof SourceBusyError) this.#props.log({ event: 'skipped', schedule: schedule.id, source, reason: error.message });
+      else this.#props.log({ event: 'run', schedule: schedule.id, source, status: 'failed', error: (error as Error).message });
     }
   }
 
@@ -143,7 +164,7 @@ export class Scheduler {
     const sources = [...this.#inFlight.keys()];
     if (await finishesWithin(settled(), this.#props.abortWaitMs)) return true;
     for (const source of sources) {
-      const failed = await failAbandonedRuns(this.#props.store.db, source);
+      const failed = await failAbandonedRuns(this.#props.store.db, source, this.#props.services.owner);
       this.#props.log({ event: 'abandoned', source, runsMarkedFailed: failed });
     }
     return false;
@@ -166,6 +187,8 @@ export interface SchedulerProps {
   store: Store;
   /** Shared by every crawl (one per-host limiter across sources). */
   services: CrawlServices;
+  /** Send due crawls to the queue instead of performing them here; resolves to the job id, null when one is already queued. */
+  enqueue?: (task: CrawlTask) => Promise<string | null>;
   /** What follows each run: diff, alerts, scores (`scripts/jobs/after-run.ts`). */
   afterRun: (store: Store, run: { sourceId: string; runId: number }) => Promise<unknown>;
   /** Where structured events go, one object each (the caller adds the time). */

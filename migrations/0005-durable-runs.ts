@@ -1,0 +1,162 @@
+import { sql, type Kysely } from 'kysely';
+import * as investigatorViews from './0004-investigator-views.ts';
+
+/**
+ * Durable runs (issue 8): a run's pages are journalled as they are read, so
+ * a killed crawl resumes from them; the database holds one live run per
+ * source and lets a status move only forward from `running`; a closed run
+ * is marked `analysed_at` once its alerts are stored.
+ */
+export async function up(db: Kysely<any>): Promise<void> {
+  await sql`alter table crawl_runs drop constraint crawl_runs_status_check`.execute(db);
+  await sql`alter table crawl_runs add constraint crawl_runs_status_check
+    check (status in ('running', 'complete', 'partial', 'failed', 'cancelled'))`.execute(db);
+  await db.schema
+    .alterTable('crawl_runs')
+    // Who holds a running run, and when it last said so: a stale heartbeat means its process died.
+    .addColumn('owner', 'text')
+    .addColumn('heartbeat_at', 'timestamptz')
+    .addColumn('resumed_count', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('analysed_at', 'timestamptz')
+    .execute();
+  // Runs closed before this migration were analysed by the code of their day.
+  await sql`update crawl_runs set analysed_at = coalesce(finished_at, started_at) where status <> 'running'`.execute(db);
+  await sql`create unique index crawl_runs_one_live_per_source on crawl_runs (source_id) where status = 'running'`.execute(db);
+  await sql`create index crawl_runs_unanalysed on crawl_runs (source_id, id) where analysed_at is null and status <> 'running'`.execute(db);
+  await sql`
+    create function crawl_runs_status_forward() returns trigger language plpgsql as $$
+    begin
+      if old.status <> 'running' and new.status is distinct from old.status then
+        raise exception 'crawl run % is %, and a closed run cannot become %', old.id, old.status, new.status
+          using errcode = 'check_violation';
+      end if;
+      return new;
+    end $$`.execute(db);
+  await sql`create trigger crawl_runs_status_forward before update of status on crawl_runs
+    for each row execute function crawl_runs_status_forward()`.execute(db);
+
+  // The journal: one row per request of a run; a re-read page replaces its row.
+  await db.schema
+    .createTable('run_pages')
+    .addColumn('run_id', 'integer', (c) => c.notNull().references('crawl_runs.id').onDelete('cascade'))
+    .addColumn('request_key', 'text', (c) => c.notNull())
+    .addColumn('url', 'text', (c) => c.notNull())
+    .addColumn('outcome', 'text', (c) => c.notNull().check(sql`outcome in ('ok', 'failed')`))
+    .addColumn('error', 'text')
+    .addColumn('fetched_at', 'timestamptz', (c) => c.notNull())
+    .addColumn('evidence_id', 'integer', (c) => c.references('evidence.id').onDelete('set null'))
+    .addColumn('listings', 'integer', (c) => c.notNull())
+    .addColumn('parse_failures', 'integer', (c) => c.notNull())
+    // The requests this page led to, so a resumed run follows them without fetching the page again.
+    .addColumn('next_requests', 'jsonb', (c) => c.notNull())
+    .addPrimaryKeyConstraint('run_pages_pk', ['run_id', 'request_key'])
+    .execute();
+
+  // Which page wrote a row, so a re-read page replaces exactly its own rows.
+  for (const table of ['listing_observations', 'listing_payment_methods', 'parse_failures']) {
+    await db.schema.alterTable(table).addColumn('request_key', 'text').execute();
+  }
+  await sql`create index listing_observations_run_request on listing_observations (run_id, request_key)`.execute(db);
+
+  // Workers say they are alive, so `otcwatch status` can tell live ones from dead.
+  await db.schema
+    .createTable('workers')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('worker', 'scheduler', 'run')`))
+    .addColumn('host', 'text', (c) => c.notNull())
+    .addColumn('pid', 'integer', (c) => c.notNull())
+    .addColumn('concurrency', 'integer', (c) => c.notNull())
+    .addColumn('started_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('heartbeat_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('stopped_at', 'timestamptz')
+    .addColumn('jobs_done', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('jobs_failed', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('last_error', 'text')
+    .execute();
+
+  // A running run's pages are stored as they are read; the views show closed runs only.
+  await sql`
+    create or replace view v_listing_history as
+    select o.run_id, r.source_id, r.status as run_status, o.observed_at,
+           l.platform, l.platform_key as listing_key, o.listing_id,
+           o.operator_id, o.operator_name, l.side, l.asset, l.fiat,
+           o.price, o.available, o.min_order, o.max_order,
+           array(select pm.method_key from listing_payment_methods pm
+                  where pm.run_id = o.run_id and pm.listing_id = o.listing_id
+                  order by pm.method_key) as payment_methods,
+           o.terms, o.completion_rate, o.order_count, o.month_order_count, o.evidence_id
+      from listing_observations o
+      join crawl_runs r on r.id = o.run_id
+      join listings l on l.id = o.listing_id
+     where r.status <> 'running'`.execute(db);
+  await sql`
+    create or replace view v_operator_payment_timeline as
+    select op.id as operator_id, op.platform, op.platform_key as operator_key, op.name as operator_name,
+           o.run_id, r.source_id, r.started_at as run_started_at,
+           pm.method_key, pm.method_code, coalesce(m.is_domestic, false) as is_domestic,
+           count(*)::int as listings,
+           array_agg(distinct pm.raw_text) as raw_texts
+      from listing_observations o
+      join crawl_runs r on r.id = o.run_id
+      join operators op on op.id = o.operator_id
+      join listing_payment_methods pm on pm.run_id = o.run_id and pm.listing_id = o.listing_id
+      left join payment_methods m on m.code = pm.method_code
+     where r.status <> 'running'
+     group by op.id, o.run_id, r.source_id, r.started_at, pm.method_key, pm.method_code, m.is_domestic`.execute(db);
+  await sql`
+    create or replace view v_new_payment_methods as
+    with sightings as (
+      select r.source_id, o.operator_id, o.run_id, o.listing_id, pm.method_key, pm.method_code, pm.raw_text
+        from listing_observations o
+        join crawl_runs r on r.id = o.run_id
+        join listing_payment_methods pm on pm.run_id = o.run_id and pm.listing_id = o.listing_id
+       where r.status <> 'running'
+    ), method_firsts as (
+      select source_id, operator_id, method_key, min(run_id) as run_id from sightings group by 1, 2, 3
+    ), operator_firsts as (
+      select r.source_id, o.operator_id, min(o.run_id) as run_id
+        from listing_observations o join crawl_runs r on r.id = o.run_id
+       where r.status <> 'running'
+       group by 1, 2
+    )
+    select f.run_id, f.source_id, r.started_at as run_started_at,
+           f.operator_id, op.platform, op.name as operator_name,
+           f.method_key, s.method_code, coalesce(m.is_domestic, false) as is_domestic,
+           array_agg(distinct s.raw_text) as raw_texts,
+           array_agg(distinct s.listing_id) as listing_ids
+      from method_firsts f
+      join operator_firsts fo on fo.source_id = f.source_id and fo.operator_id = f.operator_id
+      join sightings s on s.run_id = f.run_id and s.operator_id = f.operator_id and s.method_key = f.method_key
+      join crawl_runs r on r.id = f.run_id
+      join operators op on op.id = f.operator_id
+      left join payment_methods m on m.code = s.method_code
+     where f.run_id > fo.run_id
+     group by f.run_id, f.source_id, r.started_at, f.operator_id, op.platform, op.name, f.method_key, s.method_code, m.is_domestic`.execute(db);
+}
+
+export async function down(db: Kysely<any>): Promise<void> {
+  // The views as 0004 made them, before the running-run filter.
+  await investigatorViews.down(db);
+  await investigatorViews.up(db);
+  await sql`drop index listing_observations_run_request`.execute(db);
+  for (const table of ['listing_observations', 'listing_payment_methods', 'parse_failures']) {
+    await db.schema.alterTable(table).dropColumn('request_key').execute();
+  }
+  await db.schema.dropTable('workers').execute();
+  await db.schema.dropTable('run_pages').execute();
+  await sql`drop trigger crawl_runs_status_forward on crawl_runs`.execute(db);
+  await sql`drop function crawl_runs_status_forward()`.execute(db);
+  await sql`drop index crawl_runs_unanalysed`.execute(db);
+  await sql`drop index crawl_runs_one_live_per_source`.execute(db);
+  await db.schema
+    .alterTable('crawl_runs')
+    .dropColumn('owner')
+    .dropColumn('heartbeat_at')
+    .dropColumn('resumed_count')
+    .dropColumn('analysed_at')
+    .execute();
+  await sql`update crawl_runs set status = 'failed' where status = 'cancelled'`.execute(db);
+  await sql`alter table crawl_runs drop constraint crawl_runs_status_check`.execute(db);
+  await sql`alter table crawl_runs add constraint crawl_runs_status_check
+    check (status in ('running', 'complete', 'partial', 'failed'))`.execute(db);
+}
