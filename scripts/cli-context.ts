@@ -79,3 +79,17 @@ export function limitOption(flag: string, value: string | undefined, limit: Craw
   if (problem !== null) throw new UsageError(problem);
   return n;
 }
+
+/** The Postgres URL that workers and schedulers share; a clear error on the embedded store. */
+export function sharedDatabaseUrl(command: string): string {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    throw new UsageError(`${command} needs a shared PostgreSQL database: set DATABASE_URL (on the embedded store, use: otcwatch run)`);
+  }
+  return url;
+}
+
+/** One JSON line on stdout, with the time first, through `printJson`. */
+export function logJsonLine(event: Record<string, unknown>): void {
+  printJson({ at: new Date().toISOString(), ...event });
+}

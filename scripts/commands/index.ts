@@ -9,8 +9,11 @@ import { registerReport } from './report.ts';
 import { registerRun } from './run.ts';
 import { registerRuns } from './runs.ts';
 import { registerSchedule } from './schedule.ts';
+import { registerScheduler } from './scheduler.ts';
 import { registerSources } from './sources.ts';
 import { registerSql } from './sql.ts';
+import { registerStatus } from './status.ts';
+import { registerWorker } from './worker.ts';
 
 /** Every CLI command, in help order; a new command is one file and one line here. */
 export const commands: readonly ((program: Command) => void)[] = [
@@ -25,5 +28,8 @@ export const commands: readonly ((program: Command) => void)[] = [
   registerReport,
   registerSchedule,
   registerRun,
+  registerScheduler,
+  registerWorker,
+  registerStatus,
   registerSql,
 ];
