@@ -7,11 +7,16 @@ import { createTestDatabase } from './test-store.ts';
 
 export interface CliResult {
   code: number;
+  /** The signal that ended the process (e.g. `SIGKILL` from a crash test's failpoint), else null. */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
 
 export type Cli = (...args: string[]) => Promise<CliResult>;
+
+/** The same bin with extra environment variables, e.g. `{ OTCWATCH_FAILPOINT: 'after-close' }`. */
+export type CliWithEnv = (extraEnv: NodeJS.ProcessEnv, ...args: string[]) => Promise<CliResult>;
 
 const BIN = path.resolve(import.meta.dirname, '../../scripts/otcwatch.mjs');
 
@@ -20,7 +25,7 @@ const BIN = path.resolve(import.meta.dirname, '../../scripts/otcwatch.mjs');
  * own: a temp data folder (PGlite), or a fresh database when the suite runs
  * on Postgres. Cleaned up after the test.
  */
-export async function cliRig(t: ExecutionContext): Promise<{ cli: Cli; dataDir: string; env: NodeJS.ProcessEnv }> {
+export async function cliRig(t: ExecutionContext): Promise<{ cli: Cli; cliWith: CliWithEnv; dataDir: string; env: NodeJS.ProcessEnv }> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'otcwatch-cli-'));
   const env: NodeJS.ProcessEnv = { ...process.env, OTCWATCH_DATA: dataDir };
   delete env.DATABASE_URL;
@@ -30,12 +35,14 @@ export async function cliRig(t: ExecutionContext): Promise<{ cli: Cli; dataDir: 
     t.teardown(() => database.drop());
   }
   t.teardown(() => rm(dataDir, { recursive: true, force: true }));
-  const cli: Cli = (...args) =>
+  const cliWith: CliWithEnv = (extraEnv, ...args) =>
     new Promise((resolve) => {
-      execFile(process.execPath, [BIN, ...args], { env, timeout: 120_000 }, (error, stdout, stderr) => {
+      execFile(process.execPath, [BIN, ...args], { env: { ...env, ...extraEnv }, timeout: 120_000 }, (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
+        const signal = (error as { signal?: NodeJS.Signals | null } | null)?.signal ?? null;
+        resolve({ code, signal, stdout, stderr });
       });
     });
-  return { cli, dataDir, env };
+  const cli: Cli = (...args) => cliWith({}, ...args);
+  return { cli, cliWith, dataDir, env };
 }
