@@ -89,7 +89,7 @@ test(title('otcwatch run fires a seconds-level schedule against the demo marketp
   t.like(disabled, { state: 'source disabled', last_run: '' });
 });
 
-test(title('SIGTERM during a crawl: with no grace the crawl is aborted, stored as partial, and run exits 0'), async (t) => {
+test(title('SIGTERM during a crawl: with no grace the crawl is aborted, stored as cancelled, and run exits 0'), async (t) => {
   const { cli, env, market } = await demoSession(t);
   market.advance(); // more than 50 ads: the API serves two pages
   market.faults.inject({ path: '/api/v1/ads', query: { page: '2' }, kind: 'slow', delayMs: 1500 });
@@ -104,6 +104,6 @@ test(title('SIGTERM during a crawl: with no grace the crawl is aborted, stored a
   t.like(run.of('run')[0], { status: 'cancelled' });
   const runs = JSON.parse((await cli('runs', '--json')).stdout) as (RunRow & { error: string })[];
   t.is(runs.length, 1);
-  t.is(runs[0]!.status, 'partial');
+  t.is(runs[0]!.status, 'cancelled');
   t.regex(runs[0]!.error, /cancelled before the source was exhausted/);
 });

@@ -1,0 +1,144 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import test, { type ExecutionContext } from 'ava';
+import { startDemoMarketplace } from '../scripts/demo/marketplace-server.ts';
+import { demoState } from '../scripts/demo/marketplace-state.ts';
+import pg from 'pg';
+import { cliRig } from './helpers/cli.ts';
+import { storeEngine } from './helpers/test-store.ts';
+
+const title = (name: string) => `${name} (${storeEngine})`;
+const BIN = path.resolve(import.meta.dirname, '../scripts/otcwatch.mjs');
+const SEED = 42;
+const PAGE_SIZE = 5;
+const GAP_MS = 250; // Long enough that a run outlasts the polling that picks its victim.
+
+interface Event {
+  event: string;
+  [key: string]: unknown;
+}
+
+/** A real `otcwatch worker` or `scheduler` child; its JSON lines parsed as they arrive. */
+function startProcess(t: ExecutionContext, env: NodeJS.ProcessEnv, args: string[]) {
+  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const events: Event[] = [];
+  let buffered = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    buffered += chunk;
+    const lines = buffered.split('\n');
+    buffered = lines.pop()!;
+    for (const line of lines) events.push(JSON.parse(line) as Event);
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  t.teardown(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  return { child, events, exited, stderr: () => stderr };
+}
+
+async function until(condition: () => boolean | Promise<boolean>, what: string, ms = 150_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Reads the workers' database directly: polling through the CLI would be slower than the crawls it watches. */
+async function databaseReader(t: ExecutionContext, url: string): Promise<<T>(query: string) => Promise<T[]>> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  t.teardown(() => client.end());
+  return async <T>(query: string) => (await client.query(query)).rows as T[];
+}
+
+if (storeEngine === 'pglite') {
+  test('otcwatch worker and scheduler need a shared PostgreSQL and say so in one line (pglite)', async (t) => {
+    const { cli } = await cliRig(t);
+    for (const command of ['worker', 'scheduler']) {
+      const result = await cli(command);
+      t.is(result.code, 1);
+      t.is(result.stderr.trim(), `otcwatch: otcwatch ${command} needs a shared PostgreSQL database: set DATABASE_URL (on the embedded store, use: otcwatch run)`);
+    }
+  });
+} else {
+  test('3 workers and a scheduler on one Postgres: kill -9 of the worker crawling, 5 times, and every run is finished by another, no page read twice, no duplicate observation (postgres)', async (t) => {
+    const [{ cli, env: baseEnv }, market] = await Promise.all([cliRig(t), startDemoMarketplace({ seed: SEED, pageSize: PAGE_SIZE })]);
+    t.teardown(() => market.close());
+    const sql = await databaseReader(t, baseEnv.DATABASE_URL!);
+    const env: NodeJS.ProcessEnv = {
+      ...baseEnv,
+      OTCWATCH_RUN_LEASE_SECONDS: '2',
+      OTCWATCH_JOB_EXPIRE_SECONDS: '4',
+      OTCWATCH_JOB_RETRY_DELAY_SECONDS: '1',
+      OTCWATCH_QUEUE_MAINTENANCE_SECONDS: '1',
+      OTCWATCH_QUEUE_POLL_SECONDS: '0.5',
+    };
+    t.is((await cli('sources', 'set', 'demo-html', '--base-url', market.url, '--min-gap-ms', String(GAP_MS), '--concurrency', '1')).code, 0);
+    t.is((await cli('schedule', 'add', 'demo-html', '--every', '2s')).code, 0);
+
+    const workers = new Map<number, ReturnType<typeof startProcess>>();
+    const addWorker = () => {
+      const worker = startProcess(t, env, ['worker', '--concurrency', '1', '--grace', '5']);
+      workers.set(worker.child.pid!, worker);
+      return worker;
+    };
+    for (let i = 0; i < 3; i++) addWorker();
+    const scheduler = startProcess(t, env, ['scheduler', '--poll', '1']);
+
+    const pages = Math.ceil(demoState(SEED, 0).ads.length / PAGE_SIZE);
+    const killedRuns: number[] = [];
+    for (let kill = 0; kill < 5; kill++) {
+      // A worker that has taken a job, and whose run has stored a random number of pages (1 to pages-2).
+      const storedBeforeKill = 1 + Math.floor(Math.random() * (pages - 2));
+      let victim: ChildProcess | undefined;
+      let runId = 0;
+      await until(async () => {
+        const [live] = await sql<{ id: number; owner: string; pages: number }>(
+          `select r.id, r.owner, (select count(*)::int from run_pages p where p.run_id = r.id) as pages from crawl_runs r where r.status = 'running'`,
+        );
+        if (!live || live.pages < storedBeforeKill) return false;
+        const pid = Number(live.owner.split(':')[1]);
+        victim = workers.get(pid)?.child;
+        runId = live.id;
+        return victim !== undefined;
+      }, `a live run with ${storedBeforeKill} pages`);
+      victim!.kill('SIGKILL');
+      workers.delete(victim!.pid!);
+      killedRuns.push(runId);
+      addWorker();
+      await until(async () => {
+        const [row] = await sql<{ status: string }>(`select status from crawl_runs where id = ${runId}`);
+        return row?.status !== 'running';
+      }, `run #${runId} finished by another worker`);
+    }
+
+    scheduler.child.kill('SIGTERM');
+    await scheduler.exited;
+    // Let the queued crawls drain, then stop the workers gracefully.
+    await until(async () => (await sql<{ n: number }>(`select count(*)::int as n from crawl_runs where status = 'running'`))[0]!.n === 0, 'no live run');
+    // A process killed before it installs its signal handlers dies of the signal; wait until each is up.
+    for (const worker of workers.values()) await until(() => worker.events.some((e) => e.event === 'started'), 'worker started');
+    for (const worker of workers.values()) worker.child.kill('SIGTERM');
+    for (const worker of workers.values()) t.deepEqual(await worker.exited, { code: 0, signal: null }, worker.stderr());
+
+    const runs = await sql<{ id: number; status: string; resumed_count: number; pages_ok: number; listings_count: number }>(
+      `select id, status, resumed_count, pages_ok, listings_count from crawl_runs order by id`,
+    );
+    for (const id of killedRuns) {
+      t.like(runs.find((r) => r.id === id), { status: 'complete', pages_ok: pages, listings_count: demoState(SEED, 0).ads.length }, `run #${id}`);
+      t.true(runs.find((r) => r.id === id)!.resumed_count >= 1);
+    }
+    t.true(runs.every((r) => r.status === 'complete'), JSON.stringify(runs));
+    const duplicates = await sql(`select run_id, listing_id from listing_observations group by 1, 2 having count(*) > 1`);
+    t.deepEqual(duplicates, []);
+
+    // Each killed worker lost at most the one page it was reading (concurrency 1); every other page of a run was fetched once.
+    const fetched = market.requestLog.matching('/market').length;
+    t.true(fetched <= runs.length * pages + killedRuns.length, `${fetched} page requests for ${runs.length} runs of ${pages} pages, ${killedRuns.length} kills`);
+    t.true(fetched >= runs.length * pages);
+
+  });
+}
