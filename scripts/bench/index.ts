@@ -8,6 +8,7 @@ const benchmarks: Record<string, () => Promise<{ run(argv: string[]): Promise<vo
   browser: () => import('./browser-bench.ts'),
   declarative: () => import('./declarative-bench.ts'),
   diff: () => import('./diff-bench.ts'),
+  workers: () => import('./workers-bench.ts'),
 };
 
 const [, , ...argv] = process.argv;
