@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { withStore } from '../cli-context.ts';
+import { print, printJson, withStore } from '../cli-context.ts';
 import { formatTable } from '../format/table.ts';
 import { CRAWL_QUEUE } from '../jobs/crawl-queue.ts';
 import { crawlStatus } from '../../store/crawl-status.ts';
@@ -15,23 +15,23 @@ export function registerStatus(program: Command): void {
         // Workers beat every 5 s; three missed beats is dead.
         const status = await crawlStatus(store.db, { queueName: CRAWL_QUEUE, aliveWithinMs: 15_000 });
         if (options.json) {
-          console.log(JSON.stringify(status));
+          printJson(status);
           return;
         }
         const queue = status.queue ? Object.entries(status.queue).map(([state, n]) => `${state} ${n}`).join(', ') : 'none (one-process mode: otcwatch run)';
-        console.log(`queue ${CRAWL_QUEUE}: ${queue}`);
-        console.log(`\nworkers alive: ${status.workers.length}`);
+        print(`queue ${CRAWL_QUEUE}: ${queue}`);
+        print(`\nworkers alive: ${status.workers.length}`);
         if (status.workers.length > 0) {
-          console.log(formatTable(status.workers.map((w) => ({ id: w.id, kind: w.kind, concurrency: w.concurrency, jobs_done: w.jobs_done, jobs_failed: w.jobs_failed, heartbeat: `${w.silent_s.toFixed(1)} s ago`, last_error: w.last_error ?? '' }))));
+          print(formatTable(status.workers.map((w) => ({ id: w.id, kind: w.kind, concurrency: w.concurrency, jobs_done: w.jobs_done, jobs_failed: w.jobs_failed, heartbeat: `${w.silent_s.toFixed(1)} s ago`, last_error: w.last_error ?? '' }))));
         }
-        console.log(`\nruns in flight: ${status.running.length}`);
+        print(`\nruns in flight: ${status.running.length}`);
         if (status.running.length > 0) {
-          console.log(formatTable(status.running.map((r) => ({ run: r.run_id, source: r.source_id, host: r.host, pages_done: r.pages_done, pages_failed: r.pages_failed, listings: r.listings, heartbeat: r.heartbeat_s === null ? 'never' : `${r.heartbeat_s.toFixed(1)} s ago`, owner: r.owner ?? '' }))));
+          print(formatTable(status.running.map((r) => ({ run: r.run_id, source: r.source_id, host: r.host, pages_done: r.pages_done, pages_failed: r.pages_failed, listings: r.listings, heartbeat: r.heartbeat_s === null ? 'never' : `${r.heartbeat_s.toFixed(1)} s ago`, owner: r.owner ?? '' }))));
         }
-        if (status.unanalysed > 0) console.log(`\nclosed runs waiting for their alert pass: ${status.unanalysed}`);
-        console.log(`\nlast failures: ${status.lastFailures.length === 0 ? 'none' : ''}`);
+        if (status.unanalysed > 0) print(`\nclosed runs waiting for their alert pass: ${status.unanalysed}`);
+        print(`\nlast failures: ${status.lastFailures.length === 0 ? 'none' : ''}`);
         if (status.lastFailures.length > 0) {
-          console.log(formatTable(status.lastFailures.map((r) => ({ run: r.run_id, source: r.source_id, status: r.status, finished: r.finished_at?.toISOString() ?? '', error: r.error ?? '' }))));
+          print(formatTable(status.lastFailures.map((r) => ({ run: r.run_id, source: r.source_id, status: r.status, finished: r.finished_at?.toISOString() ?? '', error: r.error ?? '' }))));
         }
       });
     });
