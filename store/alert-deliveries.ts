@@ -7,7 +7,9 @@ import type { Database } from './schema.ts';
  * one `pending` delivery row per (alert, sink). An alert raised while no
  * sink was configured waits for the first delivery that has one; a sink
  * added to a deployment later receives the alerts raised from then on, not
- * the backlog. Returns how many rows were added.
+ * the backlog. Baseline alerts (a source's first run) are never offered:
+ * sinks get the run's one `baseline_digest` instead. Returns how many rows
+ * were added.
  *
  * @example
  * await enqueueDeliveries(db, ['console', 'webhook']);
@@ -20,6 +22,7 @@ export async function enqueueDeliveries(db: Kysely<Database>, sinks: readonly st
       from alerts a
      cross join unnest(${sql.val([...sinks])}::text[]) as s(sink)
      where not exists (select 1 from alert_deliveries d where d.alert_id = a.id)
+       and not a.baseline
      order by a.id
     on conflict do nothing`.execute(db);
   return Number(result.numAffectedRows ?? 0);

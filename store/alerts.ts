@@ -10,6 +10,7 @@ export const ALERT_KINDS: readonly AlertKind[] = [
   'operator_vanished',
   'price_move',
   'volume_move',
+  'baseline_digest',
 ];
 
 /** An alert to raise. `dedupKey` names the fact: raising the same key again is a no-op. */
@@ -24,6 +25,8 @@ export interface NewAlert {
   subject: string;
   payload: Record<string, unknown>;
   dedupKey: string;
+  /** Raised by a source's first run: stored, not delivered one by one (see `baselineDigest`). */
+  baseline?: boolean;
 }
 
 /** A stored alert, as sinks receive it and `otcwatch alerts --json` prints it. */
@@ -39,6 +42,7 @@ export interface AlertRecord {
   dedupKey: string;
   createdAt: Date;
   ackedAt: Date | null;
+  baseline: boolean;
 }
 
 /** Rows per INSERT, well under Postgres' parameter limit. */
@@ -71,6 +75,7 @@ export async function insertAlerts(db: Kysely<Database>, alerts: NewAlert[]): Pr
           subject: a.subject,
           payload: JSON.stringify(a.payload),
           dedup_key: a.dedupKey,
+          baseline: a.baseline ?? false,
         })),
       )
       .onConflict((oc) => oc.column('dedup_key').doNothing())
@@ -87,6 +92,10 @@ export interface AlertListOptions {
   kind?: AlertKind;
   /** Include acknowledged alerts; default false. */
   includeAcked?: boolean;
+  /** Include baseline alerts (a first run's, delivered as one digest); default false. */
+  includeBaseline?: boolean;
+  /** Only alerts raised by this run. */
+  runId?: number;
   /** Default 100. */
   limit?: number;
 }
@@ -102,6 +111,8 @@ export async function listAlerts(db: Kysely<Database>, options: AlertListOptions
   if (options.since) query = query.where('created_at', '>=', options.since);
   if (options.kind) query = query.where('kind', '=', options.kind);
   if (!options.includeAcked) query = query.where('acked_at', 'is', null);
+  if (!options.includeBaseline) query = query.where('baseline', '=', false);
+  if (options.runId !== undefined) query = query.where('run_id', '=', options.runId);
   return (await query.execute()).map(alertRecord);
 }
 
@@ -133,5 +144,6 @@ export function alertRecord(row: Selectable<AlertsTable>): AlertRecord {
     dedupKey: row.dedup_key,
     createdAt: row.created_at,
     ackedAt: row.acked_at,
+    baseline: row.baseline,
   };
 }

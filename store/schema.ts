@@ -192,7 +192,8 @@ export type AlertKind =
   | 'new_domestic_facing_operator'
   | 'operator_vanished'
   | 'price_move'
-  | 'volume_move';
+  | 'volume_move'
+  | 'baseline_digest';
 
 export interface AlertsTable {
   id: Generated<number>;
@@ -209,6 +210,8 @@ export interface AlertsTable {
   dedup_key: string;
   created_at: CreatedAt;
   acked_at: Date | null;
+  /** Raised by a source's first run: stored, but delivered only as the run's `baseline_digest`. */
+  baseline: ColumnType<boolean, boolean | undefined, boolean>;
 }
 
 export type DeliveryStatus = 'pending' | 'sending' | 'delivered' | 'failed';

@@ -31,7 +31,8 @@ function firstAlipayGain(seed: number): { tick: number; sellerId: string } {
 }
 
 async function alertRows(store: Store) {
-  return store.db.selectFrom('alerts').selectAll().orderBy('id').execute();
+  // What sinks receive: a first run's per-operator alerts are a baseline, delivered as its one digest.
+  return store.db.selectFrom('alerts').selectAll().where('baseline', '=', false).orderBy('id').execute();
 }
 
 async function operatorId(store: Store, sellerId: string): Promise<number> {

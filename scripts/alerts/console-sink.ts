@@ -20,8 +20,13 @@ export function consoleSink(props: ConsoleSinkProps = {}): AlertSink {
   };
 }
 
-/** The one-line form of an alert, through the output boundary (the subject quotes seller text). */
-function alertLine(alert: AlertRecord): string {
+/**
+ * The one-line form of an alert, through the output boundary (the subject quotes seller text).
+ *
+ * @example
+ * alertLine(alert); // "ALERT #12 new_domestic_payment_method: 金沙承兑 now accepts Alipay (domestic) on ad000017 [demo-api run #5]"
+ */
+export function alertLine(alert: AlertRecord): string {
   return safeText(`ALERT #${alert.id} ${alert.kind}: ${alert.subject} [${alert.sourceId} run #${alert.runId}]`);
 }
 

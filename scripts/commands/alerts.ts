@@ -18,14 +18,15 @@ export function registerAlerts(program: Command): void {
     .option('--since <when>', 'only alerts since an ISO time (2024-05-01T08:00Z) or a duration back from now (90m, 2h, 3d)')
     .option('--kind <kind>', `only this kind: ${ALERT_KINDS.join(', ')}`)
     .option('--all', 'include acknowledged alerts')
+    .option('--baseline', "include the per-operator alerts of sources' first runs (delivered only as their baseline_digest)")
     .option('--limit <n>', 'how many', '100')
     .option('--json', 'print as JSON (payload included)')
-    .action(async (options: { since?: string; kind?: string; all?: boolean; limit: string; json?: boolean }) => {
+    .action(async (options: { since?: string; kind?: string; all?: boolean; baseline?: boolean; limit: string; json?: boolean }) => {
       const kind = options.kind === undefined ? undefined : kindOption(options.kind);
       const since = options.since === undefined ? undefined : sinceOption(options.since, new Date());
       const limit = intOption('--limit', options.limit, 1)!;
       await withStore(async (store) => {
-        const rows = await listAlerts(store.db, { includeAcked: Boolean(options.all), limit, ...(kind ? { kind } : {}), ...(since ? { since } : {}) });
+        const rows = await listAlerts(store.db, { includeAcked: Boolean(options.all), includeBaseline: Boolean(options.baseline), limit, ...(kind ? { kind } : {}), ...(since ? { since } : {}) });
         if (options.json) {
           printJson(rows);
           return;

@@ -6,6 +6,7 @@ import { refreshDiffStatistics } from '../../store/diff/refresh-statistics.ts';
 import type { DiffThresholds, RunDiff } from '../../store/diff/run-diff.ts';
 import type { AlertSink } from '../alerts/alert-sink.ts';
 import { alertsFromDiff } from '../alerts/alerts-from-diff.ts';
+import { baselineDigest } from '../alerts/baseline-digest.ts';
 import { deliverAlerts } from '../alerts/deliver-alerts.ts';
 import { diffSummaryLine } from '../format/diff-text.ts';
 import { scoreRun, type ScoreRunResult } from './score-run.ts';
@@ -74,10 +75,13 @@ async function analyseRun(store: Store, row: CrawlRunRow, options: AfterRunOptio
   if (diff) log(diffSummaryLine(diff));
 
   const diffAlerts = diff ? await insertAlerts(store.db, alertsFromDiff(diff)) : 0;
-  const scores = await scoreRun(store, run);
+  // A source's first run has nothing to compare with: its alerts are a baseline, delivered as one digest.
+  const baseline = diffable && diff === null;
+  const scores = await scoreRun(store, run, { baseline });
   log(`scored ${scores.scored} operators: ${scores.domesticFacing} domestic-facing, ${scores.alerts} newly`);
+  const digest = baseline && scores.scored > 0 ? await insertAlerts(store.db, [baselineDigest(run, scores)]) : 0;
   if (row.status !== 'running') await markAnalysed(store.db, row.id);
-  return { diff, scores, alertsRaised: diffAlerts + scores.alerts };
+  return { diff, scores, alertsRaised: diffAlerts + scores.alerts + digest };
 }
 
 /**

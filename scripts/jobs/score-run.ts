@@ -17,16 +17,17 @@ export interface ScoreRunResult {
  * offline GeoIP), rescores every operator the run saw, and raises
  * `new_domestic_facing_operator` for those at or above the threshold —
  * once per operator ever, whatever the source or run (dedup key
- * `new_domestic_facing_operator:operator:<id>`).
+ * `new_domestic_facing_operator:operator:<id>`). With `baseline` (the
+ * source's first run) those alerts are stored flagged as baseline.
  *
  * @example
  * const { scored, alerts } = await scoreRun(store, { sourceId: 'demo-api', runId: 7 });
  */
-export async function scoreRun(store: Store, run: { sourceId: string; runId: number }, options: { resolver?: HostGeoResolver } = {}): Promise<ScoreRunResult> {
+export async function scoreRun(store: Store, run: { sourceId: string; runId: number }, options: { resolver?: HostGeoResolver; baseline?: boolean } = {}): Promise<ScoreRunResult> {
   await recordHostLocation(store.db, run.runId, options.resolver);
   const scores = await scoreOperators(store.db, { operatorIds: await operatorIdsOfRun(store.db, run.runId), runId: run.runId });
   const domestic = scores.filter((s) => s.domesticFacing);
-  const alerts = await insertAlerts(store.db, domestic.map((s) => domesticFacingAlert(s, run)));
+  const alerts = await insertAlerts(store.db, domestic.map((s) => ({ ...domesticFacingAlert(s, run), baseline: options.baseline ?? false })));
   return { scored: scores.length, domesticFacing: domestic.length, alerts };
 }
 

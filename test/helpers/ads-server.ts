@@ -51,3 +51,34 @@ export function hostileAds(tick: number): DemoAd[] {
   const names: Record<string, string> = { s0001: HOSTILE.imgName, s0002: HOSTILE.scriptName, s0003: HOSTILE.escName };
   return demoState(42, tick).ads.map((ad) => (names[ad.sellerId] ? { ...ad, sellerName: names[ad.sellerId]!, terms: HOSTILE.terms } : ad));
 }
+
+/**
+ * `count` made-up sellers with one sell ad each; every tenth quotes USD,
+ * has a Latin name and takes Wise (not domestic-facing), the others quote
+ * CNY with a Han name and take Alipay and WeChat Pay (domestic-facing).
+ *
+ * @example
+ * const ads = manySellers(5000); // 4,500 domestic-facing
+ */
+export function manySellers(count: number): DemoAd[] {
+  return Array.from({ length: count }, (_, i) => {
+    const n = String(i + 1).padStart(5, '0');
+    const domestic = i % 10 !== 0;
+    return {
+      adId: `ad${n}`,
+      sellerId: `s${n}`,
+      sellerName: domestic ? `承兑商${n}` : `Desk ${n}`,
+      side: 'sell',
+      asset: 'USDT',
+      fiat: domestic ? 'CNY' : 'USD',
+      price: domestic ? `7.${String(100 + (i % 50)).slice(1)}` : '1.001',
+      available: `${1000 + i}.50`,
+      minOrder: '100.00',
+      maxOrder: '50000.00',
+      payMethods: domestic ? ['ALIPAY', 'WECHAT'] : ['WISE'],
+      terms: domestic ? '秒放，诚信交易' : 'Fast release',
+      completionRate: '0.990',
+      orders: 100 + i,
+    };
+  });
+}
