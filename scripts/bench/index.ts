@@ -9,6 +9,7 @@ const benchmarks: Record<string, () => Promise<{ run(argv: string[]): Promise<vo
   declarative: () => import('./declarative-bench.ts'),
   diff: () => import('./diff-bench.ts'),
   workers: () => import('./workers-bench.ts'),
+  export: () => import('./export-bench.ts'),
 };
 
 const [, , ...argv] = process.argv;

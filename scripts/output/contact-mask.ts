@@ -21,6 +21,13 @@ export function maskHandle(handle: string): string {
 const HANDLE_PATTERNS = HANDLE_KINDS.map((kind) => new RegExp(CONTACT_PATTERNS[kind], 'gi'));
 
 /**
+ * What every handle pattern needs at least: five digits in a row (QQ,
+ * mobile) or a WeChat keyword. A text without any cannot hold a handle and
+ * skips the three full patterns (exports mask millions of cells).
+ */
+const MAYBE_HANDLE = /[0-9]{5}|[微威薇]|v信|vx|wx|wechat|weixin/i;
+
+/**
  * Masks every WeChat id, QQ number and mainland mobile found in a text
  * (an operator name, ad terms), with the same patterns the
  * `domestic_contact` signal uses; the words around them stay readable.
@@ -29,6 +36,7 @@ const HANDLE_PATTERNS = HANDLE_KINDS.map((kind) => new RegExp(CONTACT_PATTERNS[k
  * maskContacts('秒放 加微信 jinsha123 电话 13812345678'); // "秒放 加微信 ji*****23 电话 138****5678"
  */
 export function maskContacts(text: string): string {
+  if (!MAYBE_HANDLE.test(text)) return text;
   let masked = text;
   for (const pattern of HANDLE_PATTERNS) {
     masked = masked.replace(pattern, (match: string, handle: string) => {

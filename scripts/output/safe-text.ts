@@ -61,8 +61,12 @@ export function safeValue(value: unknown, key = ''): unknown {
   return value;
 }
 
+/** Anything `neutralise` would change; most texts have none, and skip its four passes (exports run this per cell). */
+const NEEDS_NEUTRALISING = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
 /** `safeText` without the mask: what a terminal would act on, made inert. */
 function neutralise(text: string, options: SafeTextOptions = {}): string {
+  if (!NEEDS_NEUTRALISING.test(text)) return text;
   const clean = text.replace(ESCAPE_SEQUENCE, '').replace(BIDI, '');
   const broken = options.lines ? clean.replace(/\r\n?/g, '\n') : clean.replace(/[\t\n\r]/g, ' ');
   return broken.replace(CONTROL, '');
