@@ -13,6 +13,12 @@ const program = new Command('otcwatch')
 
 for (const register of commands) register(program);
 
+// `otcwatch export … | head`: a reader that stops early is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(0);
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {

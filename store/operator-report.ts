@@ -140,3 +140,37 @@ export async function explainOperator(db: Kysely<Database>, operatorId: number):
     })),
   };
 }
+
+/** An operator a reference names. */
+export interface OperatorRef {
+  id: number;
+  platform: string;
+  operatorKey: string;
+  name: string;
+}
+
+/**
+ * The operators a reference names, as an investigator has it: the internal
+ * id (`12`, `#12`), the platform's id of the seller (`10086`, stored as
+ * `id:10086`, or the stored key itself), or either with its platform
+ * (`okx:10086`, `demo:id:s0012`). A bare number that is an internal id
+ * names that operator. Several rows mean the key is on several platforms.
+ *
+ * @example
+ * await findOperatorsByRef(db, 'demo:s0012'); // [{ id: 12, platform: 'demo', operatorKey: 'id:s0012', name: 'Mint Traders' }]
+ */
+export async function findOperatorsByRef(db: Kysely<Database>, ref: string): Promise<OperatorRef[]> {
+  const select = db.selectFrom('operators').select(['id', 'platform', 'platform_key as operatorKey', 'name']).orderBy('id');
+  const internal = /^#?(\d{1,9})$/.exec(ref.trim());
+  if (internal) {
+    const byId = await select.where('id', '=', Number(internal[1])).execute();
+    if (byId.length > 0) return byId;
+  }
+  const colon = ref.indexOf(':');
+  const prefix = colon > 0 ? ref.slice(0, colon) : null;
+  const platforms = (await db.selectFrom('operators').select('platform').distinct().execute()).map((p) => p.platform);
+  const [platform, key] = prefix !== null && platforms.includes(prefix) ? [prefix, ref.slice(colon + 1)] : [null, ref];
+  let query = select.where((eb) => eb.or([eb('platform_key', '=', key), eb('platform_key', '=', `id:${key}`)]));
+  if (platform !== null) query = query.where('platform', '=', platform);
+  return query.execute();
+}

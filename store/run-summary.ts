@@ -48,3 +48,37 @@ export async function summarizeRun(db: Kysely<Database>, runId: number): Promise
     unknownMethods: unknown.map((u) => u.raw_text),
   };
 }
+
+/** A payment method the catalog does not know, as a run saw it. */
+export interface UnknownMethodCount {
+  rawText: string;
+  /** Listings of the run carrying it. */
+  listings: number;
+}
+
+/**
+ * The unknown payment methods of some runs (no canonical code: add an
+ * alias to the catalog), most common first, per run id; runs without any
+ * are absent from the map.
+ *
+ * @example
+ * const unknown = await unknownMethodCounts(db, [12, 13]);
+ * unknown.get(12); // [{ rawText: 'bybit:90001', listings: 4 }]
+ */
+export async function unknownMethodCounts(db: Kysely<Database>, runIds: readonly number[]): Promise<Map<number, UnknownMethodCount[]>> {
+  const counts = new Map<number, UnknownMethodCount[]>();
+  if (runIds.length === 0) return counts;
+  const rows = await db
+    .selectFrom('listing_payment_methods')
+    .where('run_id', 'in', [...runIds])
+    .where('method_code', 'is', null)
+    .groupBy(['run_id', 'raw_text'])
+    .select(['run_id', 'raw_text', sql<number>`count(distinct listing_id)::int`.as('listings')])
+    .orderBy('run_id')
+    .orderBy('listings', 'desc')
+    .orderBy('raw_text')
+    .execute();
+  for (const row of rows) counts.set(row.run_id, [...(counts.get(row.run_id) ?? []), { rawText: row.raw_text, listings: Number(row.listings) }]);
+  return counts;
+}
+

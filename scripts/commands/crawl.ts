@@ -3,6 +3,10 @@ import type { PolitenessConfig } from '../../crawler/source-adapter.ts';
 import { dataDir, limitOption, print, printError, printJson, withStore } from '../cli-context.ts';
 import { configuredSinks } from '../alerts/configured-sinks.ts';
 import { stopOnSignals } from '../cli-signals.ts';
+import { alertLine } from '../alerts/console-sink.ts';
+import { listAlerts } from '../../store/alerts.ts';
+import { unknownMethodCounts } from '../../store/run-summary.ts';
+import { describeUnknownMethods } from '../format/unknown-methods.ts';
 import { crawlProgressPrinter } from '../format/progress.ts';
 import { afterRun } from '../jobs/after-run.ts';
 import { createCrawlServices } from '../jobs/crawl-services.ts';
@@ -21,13 +25,14 @@ export function registerCrawl(program: Command): void {
     .option('--min-gap-ms <ms>', 'override the minimum gap between requests to the host')
     .option('--concurrency <n>', 'override requests in flight to the host')
     .option('--json', 'print the result as JSON')
+    .option('--verbose', "also print every alert of a source's first run (its baseline), not only their digest")
     .option('--grace <seconds>', 'on SIGINT/SIGTERM the crawl is cancelled at once and stores what it read; exit anyway after this long', '10')
     .addHelpText(
       'after',
       '\nExit status: 0 when the run is complete or partial, 1 when it failed, 130/143 when SIGINT/SIGTERM cancelled it.' +
         '\n\nExamples:\n  otcwatch crawl demo-api\n  otcwatch crawl demo-html --base-url http://127.0.0.1:8787 --max-pages 3',
     )
-    .action(async (sourceId: string, options: { baseUrl?: string; maxPages?: string; minGapMs?: string; concurrency?: string; json?: boolean; grace: string }) => {
+    .action(async (sourceId: string, options: { baseUrl?: string; maxPages?: string; minGapMs?: string; concurrency?: string; json?: boolean; verbose?: boolean; grace: string }) => {
       const politeness: Partial<PolitenessConfig> = {};
       const minGapMs = limitOption('--min-gap-ms', options.minGapMs, 'minGapMs');
       const concurrency = limitOption('--concurrency', options.concurrency, 'concurrency');
@@ -53,11 +58,18 @@ export function registerCrawl(program: Command): void {
               onProgress: progress.update,
             });
             progress.done();
-            if (options.json) printJson(result);
+            const unknown = (await unknownMethodCounts(store.db, [result.runId])).get(result.runId) ?? [];
+            if (options.json) printJson({ ...result, unknownMethods: unknown });
             else print(describeCrawl(result));
+            if (unknown.length > 0 && !options.json) print(`  unknown payment methods (add them to the catalog): ${describeUnknownMethods(unknown)}`);
             // A cancelled run is not diffed now: the person asked to stop, and
             // its "appeared" facts come again with the next run of the source.
             if (result.status !== 'cancelled') await afterRun(store, result, { sinks, log: say });
+            if (options.verbose) {
+              for (const alert of await listAlerts(store.db, { runId: result.runId, includeBaseline: true, includeAcked: true, limit: 1_000_000 })) {
+                if (alert.baseline) say(alertLine(alert));
+              }
+            }
             if (result.status === 'failed') process.exitCode = 1;
             if (result.status === 'cancelled') process.exitCode = stop.exitCode;
           } finally {

@@ -3,6 +3,7 @@ import { registerAlerts } from './alerts.ts';
 import { registerCrawl } from './crawl.ts';
 import { registerDemo } from './demo.ts';
 import { registerDiff } from './diff.ts';
+import { registerExport } from './export.ts';
 import { registerMigrate } from './migrate.ts';
 import { registerOperators } from './operators.ts';
 import { registerReport } from './report.ts';
@@ -10,6 +11,7 @@ import { registerRun } from './run.ts';
 import { registerRuns } from './runs.ts';
 import { registerSchedule } from './schedule.ts';
 import { registerScheduler } from './scheduler.ts';
+import { registerSchema } from './schema.ts';
 import { registerSources } from './sources.ts';
 import { registerSql } from './sql.ts';
 import { registerStatus } from './status.ts';
@@ -26,10 +28,12 @@ export const commands: readonly ((program: Command) => void)[] = [
   registerAlerts,
   registerOperators,
   registerReport,
+  registerExport,
   registerSchedule,
   registerRun,
   registerScheduler,
   registerWorker,
   registerStatus,
   registerSql,
+  registerSchema,
 ];

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { explainOperator, listOperators, type OperatorExplanation } from '../../store/operator-report.ts';
+import { explainOperator, findOperatorsByRef, listOperators, type OperatorExplanation } from '../../store/operator-report.ts';
 import { intOption, print, printJson, UsageError, withStore } from '../cli-context.ts';
 import { describeEvidence } from '../format/signal-evidence.ts';
 import { formatTable } from '../format/table.ts';
@@ -8,7 +8,7 @@ export function registerOperators(program: Command): void {
   const operators = program
     .command('operators')
     .description('operators by domestic-facing score, and why each scored as it did (contact handles masked)')
-    .addHelpText('after', '\nExamples:\n  otcwatch operators --domestic\n  otcwatch operators --min-score 30 --source demo-api --json\n  otcwatch operators explain 12');
+    .addHelpText('after', '\nExamples:\n  otcwatch operators --domestic\n  otcwatch operators --min-score 30 --source demo-api --json\n  otcwatch operators explain 12\n  otcwatch operators explain demo:s0012');
 
   operators
     .command('list', { isDefault: true })
@@ -37,6 +37,7 @@ export function registerOperators(program: Command): void {
             rows.map((r) => ({
               id: r.id,
               platform: r.platform,
+              key: r.operatorKey,
               name: r.name,
               score: r.score === null ? '' : r.score.toFixed(1),
               domestic: r.domesticFacing ? 'yes' : '',
@@ -52,13 +53,15 @@ export function registerOperators(program: Command): void {
   operators
     .command('explain')
     .description("show every signal of an operator's score: weight, strength, points and the observations behind it")
-    .argument('<id>', 'operator id (see: otcwatch operators)')
+    .argument('<operator>', "the operator: its id (see: otcwatch operators), the platform's id of the seller, or platform:id (okx:10086)")
     .option('--json', 'print as JSON')
-    .action(async (id: string, options: { json?: boolean }) => {
-      const operatorId = intOption('operator id', id, 1)!;
+    .action(async (ref: string, options: { json?: boolean }) => {
       await withStore(async (store) => {
-        const why = await explainOperator(store.db, operatorId);
-        if (!why) throw new UsageError(`no operator #${operatorId}; list them with: otcwatch operators`);
+        const found = await findOperatorsByRef(store.db, ref);
+        if (found.length === 0) throw new UsageError(`no operator "${ref}" (an id, a platform's seller id, or platform:id); list them with: otcwatch operators`);
+        if (found.length > 1) throw new UsageError(`"${ref}" names ${found.length} operators: ${found.map((o) => `#${o.id} ${o.platform}:${o.operatorKey}`).join(', ')}; give platform:id or the id`);
+        const why = await explainOperator(store.db, found[0]!.id);
+        if (!why) throw new UsageError(`no operator #${found[0]!.id}`);
         if (options.json) printJson(why);
         else print(describeExplanation(why));
       });

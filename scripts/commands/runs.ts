@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import { listRuns } from '../../store/crawl-runs.ts';
+import { unknownMethodCounts } from '../../store/run-summary.ts';
+import { describeUnknownMethods } from '../format/unknown-methods.ts';
 import { intOption, print, printJson, withStore } from '../cli-context.ts';
 import { formatTable } from '../format/table.ts';
 
@@ -14,8 +16,9 @@ export function registerRuns(program: Command): void {
     .action(async (options: { source?: string; limit: string; json?: boolean }) => {
       await withStore(async (store) => {
         const runs = await listRuns(store.db, { ...(options.source ? { sourceId: options.source } : {}), limit: intOption('--limit', options.limit, 1)! });
+        const unknown = await unknownMethodCounts(store.db, runs.map((r) => r.id));
         if (options.json) {
-          printJson(runs);
+          printJson(runs.map((r) => ({ ...r, unknown_methods: unknown.get(r.id) ?? [] })));
           return;
         }
         print(
@@ -30,6 +33,7 @@ export function registerRuns(program: Command): void {
               pages_failed: r.pages_failed,
               listings: r.listings_count,
               parse_failures: r.parse_failures_count,
+              unknown_methods: describeUnknownMethods(unknown.get(r.id) ?? []),
               error: r.error ?? '',
             })),
             { maxCellWidth: 70 },
