@@ -4,7 +4,7 @@ import { cliRig } from './helpers/cli.ts';
 import { storeEngine } from './helpers/test-store.ts';
 import { startWebhookReceiver } from './helpers/webhook-receiver.ts';
 
-const SECRET = 'baseline-secret';
+const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 
 test(`a first crawl of 5,000 operators prints a handful of lines, stores 4,500 baseline alerts and sends the webhook one digest (${storeEngine})`, async (t) => {
   t.timeout(600_000);

@@ -31,6 +31,7 @@ const alert: AlertRecord = {
   dedupKey: 'new_domestic_payment_method:demo-api:operator:12:alipay:baseline:4',
   createdAt: new Date('2026-12-01T20:00:00.000Z'),
   ackedAt: null,
+  baseline: false,
 };
 
 interface Captured {
