@@ -1,13 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, type Kysely } from 'kysely';
-import pg from 'pg';
 import type { Store } from '../../store/connection.ts';
 import { diffRuns } from '../../store/diff/diff-runs.ts';
 import { refreshDiffStatistics } from '../../store/diff/refresh-statistics.ts';
 import type { RunDiff } from '../../store/diff/run-diff.ts';
 import { openMigratedStore } from '../../store/open-migrated-store.ts';
 import type { Database } from '../../store/schema.ts';
+import { scratchDatabase } from './scratch-database.ts';
 
 const SIZES = [10_000, 100_000];
 const REPEATS = 3;
@@ -127,34 +125,4 @@ async function generateSnapshots(db: Kysely<Database>, size: number): Promise<{ 
   await sql`update crawl_runs set listings_count = (select count(*) from listing_observations where run_id = ${toRunId}) where id = ${toRunId}`.execute(db);
   await refreshDiffStatistics(db);
   return { fromRunId, toRunId };
-}
-
-async function scratchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `otcwatch_bench_${randomBytes(6).toString('hex')}`;
-  await admin(serverUrl, `create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => dropWhenFree(serverUrl, name) };
-}
-
-/** Drops the database once the closed pool's backends have gone (no `force`: terminating them would error in the pool). */
-async function dropWhenFree(serverUrl: string, name: string): Promise<void> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await admin(serverUrl, `drop database if exists ${name}`);
-    } catch (error) {
-      if ((error as { code?: string }).code !== '55006' || attempt === 50) throw error;
-      await sleep(100);
-    }
-  }
-}
-
-async function admin(serverUrl: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
 }

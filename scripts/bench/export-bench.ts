@@ -1,14 +1,13 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { EXPORT_TABLES } from '../../store/export/export-tables.ts';
 import { openMigratedStore } from '../../store/open-migrated-store.ts';
 import { EXPORT_FORMATS, exportTable } from '../export/export-table.ts';
 import { insertBulkObservations } from './bulk-observations.ts';
+import { scratchDatabase } from './scratch-database.ts';
 
 /**
  * `otcwatch export observations` in each format against Postgres' own
@@ -26,10 +25,8 @@ export async function run(argv: string[]): Promise<void> {
     console.log('skipped: set DATABASE_URL to a Postgres server (COPY is the baseline)');
     return;
   }
-  const name = `otcwatch_bench_${randomBytes(4).toString('hex')}`;
-  await admin(serverUrl, `create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
+  const scratch = await scratchDatabase(serverUrl);
+  const url = new URL(scratch.url);
   const dir = await mkdtemp(path.join(tmpdir(), 'otcwatch-export-bench-'));
   const store = await openMigratedStore({ databaseUrl: url.toString() });
   try {
@@ -54,7 +51,7 @@ export async function run(argv: string[]): Promise<void> {
   } finally {
     await store.close();
     await rm(dir, { recursive: true, force: true });
-    await admin(serverUrl, `drop database if exists ${name} with (force)`);
+    await scratch.drop();
   }
 }
 
@@ -68,12 +65,3 @@ function literal(value: unknown): string {
   throw new Error(`the benchmark's filter has a parameter it cannot inline: ${String(value)}`);
 }
 
-async function admin(serverUrl: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
