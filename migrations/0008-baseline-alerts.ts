@@ -16,14 +16,20 @@ const KINDS_AFTER = [...KINDS_BEFORE, 'baseline_digest'];
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('alerts').addColumn('baseline', 'boolean', (c) => c.notNull().defaultTo(false)).execute();
   await setKinds(db, KINDS_AFTER);
-  for (const [relation, comments] of Object.entries(COMMENTS)) {
-    const { '': about, ...columns } = comments;
-    const view = relation.startsWith('v_');
-    await sql`comment on ${sql.raw(view ? 'view' : 'table')} ${sql.id(relation)} is ${sql.lit(about!)}`.execute(db);
-    for (const [column, meaning] of Object.entries(columns)) {
-      await sql`comment on column ${sql.id(relation, column)} is ${sql.lit(meaning)}`.execute(db);
-    }
-  }
+  // One DO block, not some 250 statements: each is a round trip, and every command migrates first.
+  const statements = Object.entries(COMMENTS).flatMap(([relation, { '': about, ...columns }]) => [
+    `comment on ${relation.startsWith('v_') ? 'view' : 'table'} ${ident(relation)} is ${literal(about!)}`,
+    ...Object.entries(columns).map(([column, meaning]) => `comment on column ${ident(relation)}.${ident(column)} is ${literal(meaning)}`),
+  ]);
+  await sql.raw(`do $comments$ begin ${statements.join('; ')}; end $comments$`).execute(db);
+}
+
+function ident(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function literal(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
