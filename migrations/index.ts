@@ -6,6 +6,7 @@ import * as investigatorViews from './0004-investigator-views.ts';
 import * as durableRuns from './0005-durable-runs.ts';
 import * as baselineAlerts from './0008-baseline-alerts.ts';
 import * as hostSlots from './0009-host-slots.ts';
+import * as runFacts from './0010-run-facts.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from disk) so they
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0005-durable-runs': durableRuns,
   '0008-baseline-alerts': baselineAlerts,
   '0009-host-slots': hostSlots,
+  '0010-run-facts': runFacts,
 };

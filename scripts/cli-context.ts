@@ -1,19 +1,31 @@
 import { limitProblem, type CrawlLimitName } from '../crawler/crawl-limits.ts';
 import type { Store } from '../store/connection.ts';
 import { dataDirFromEnv, storeOptionsFromEnv } from '../store/connection.ts';
-import { openMigratedStore } from '../store/open-migrated-store.ts';
-import { registerBuiltinSources } from './jobs/builtin-sources.ts';
+import { openMigratedStore, openReadOnlyStore } from '../store/open-migrated-store.ts';
 import { safeText, safeValue } from './output/safe-text.ts';
 
 /**
- * Runs a command body against the store the environment names
- * (`DATABASE_URL`, else PGlite in `OTCWATCH_DATA`), migrated and with the
- * built-in sources registered, and always closes it.
+ * What a command does to the store: `write` (the default) migrates it when
+ * its schema is behind and registers the built-in sources when they
+ * changed; `read` writes nothing at all — the store is opened `READ ONLY`
+ * and must be migrated already — so it works for a role that may only read.
  */
-export async function withStore<T>(body: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openMigratedStore(storeOptionsFromEnv());
+export type StoreAccess = 'read' | 'write';
+
+/**
+ * Runs a command body against the store the environment names
+ * (`DATABASE_URL`, else PGlite in `OTCWATCH_DATA`), opened for `access`,
+ * and always closes it.
+ *
+ * @example
+ * await withStore((store) => listRuns(store.db, { limit: 5 }), 'read');
+ */
+export async function withStore<T>(body: (store: Store) => Promise<T>, access: StoreAccess = 'write'): Promise<T> {
+  const options = storeOptionsFromEnv();
+  const store = access === 'read' ? await openReadOnlyStore(options) : await openMigratedStore(options);
   try {
-    await registerBuiltinSources(store);
+    // Imported here: it loads every adapter, which a command that only reads never needs.
+    if (access === 'write') await (await import('./jobs/builtin-sources.ts')).registerBuiltinSources(store);
     return await body(store);
   } finally {
     // PGlite's runtime sets process.exitCode when it shuts down, which would

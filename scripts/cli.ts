@@ -1,9 +1,10 @@
 import { Command } from 'commander';
-import { commands } from './commands/index.ts';
+import { commands, invokedCommand } from './commands/index.ts';
 import { safeText } from './output/safe-text.ts';
 
 /**
- * The `otcwatch` command line: each command is one file in `commands/`.
+ * The `otcwatch` command line: each command is one file in `commands/`,
+ * imported only when it runs; the others are listed by name for `--help`.
  * Errors end the process with exit code 1 and one line saying why.
  */
 const program = new Command('otcwatch')
@@ -11,6 +12,7 @@ const program = new Command('otcwatch')
   .version('0.1.0')
   .showHelpAfterError('(add --help for usage)');
 
+<<<<<<< HEAD
 for (const register of commands) register(program);
 
 // `otcwatch export … | head`: a reader that stops early is not an error.
@@ -19,7 +21,14 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   process.exit(0);
 });
 
+=======
+>>>>>>> a78f7e9 (Start-up: the bin runs TypeScript compiled to dist/ (built by prepare/pretest), commands load only when they run, one query says whether the schema is current, the payment-method table and built-in sources are rewritten only when their hash moved, and read-only commands open the store READ ONLY so a SELECT-only role can run them; the application no longer imports UsageError or CLI formatting (scripts/text))
 try {
+  const invoked = invokedCommand(process.argv.slice(2));
+  for (const entry of commands) {
+    const command = program.command(entry.name).description(entry.description);
+    if (entry.name === invoked) (await entry.load())(command);
+  }
   await program.parseAsync(process.argv);
 } catch (error) {
   // A message can quote seller text (a parse error, a page title): it passes the output boundary too.

@@ -1,9 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
-import { PGliteDialect } from 'kysely-pglite-dialect';
-import pg from 'pg';
 import { lockDataFolder } from './data-folder-lock.ts';
 import type { ConsoleTarget } from './read-only-query.ts';
 import type { Database } from './schema.ts';
@@ -36,12 +33,19 @@ export interface StoreOptions {
   pgliteLoadFrom?: Blob | undefined;
   /** Connections in the Postgres pool. Default 10. */
   poolSize?: number;
+  /**
+   * Every transaction is `READ ONLY` (`default_transaction_read_only`): the
+   * database itself refuses a write, so a command that only reads can be
+   * trusted to change nothing, and works for a role that may only read.
+   */
+  readOnly?: boolean;
 }
 
 /** Opens the store the environment asks for (see `storeOptionsFromEnv`). */
 export async function openStore(options: StoreOptions): Promise<Store> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10);
-  return openPglite(options.pgliteDir ?? 'memory://', options.pgliteLoadFrom);
+  const readOnly = options.readOnly ?? false;
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10, readOnly);
+  return openPglite(options.pgliteDir ?? 'memory://', options.pgliteLoadFrom, readOnly);
 }
 
 /**
@@ -57,8 +61,12 @@ export function dataDirFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(env.OTCWATCH_DATA || '.otcwatch');
 }
 
-async function openPostgres(databaseUrl: string, poolSize: number): Promise<Store> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+// The engines are imported when a store of theirs is opened: a command on
+// Postgres never loads PGlite's WebAssembly build, and the other way round.
+async function openPostgres(databaseUrl: string, poolSize: number, readOnly: boolean): Promise<Store> {
+  const { default: pg } = await import('pg');
+  const options = readOnly ? { options: '-c default_transaction_read_only=on' } : {};
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, ...options });
   // An idle connection can be ended by the server (restart, `drop database … with (force)` right
   // after close); the pool drops that client and opens another when needed. Without a listener
   // the pool re-emits the error as an uncaught exception that kills the process.
@@ -74,13 +82,16 @@ async function openPostgres(databaseUrl: string, poolSize: number): Promise<Stor
   return { db, engine: 'postgres', location: redact(databaseUrl), consoleTarget: { engine: 'postgres', url: databaseUrl }, close: () => db.destroy() };
 }
 
-async function openPglite(dir: string, loadDataDir: Blob | undefined): Promise<Store> {
+async function openPglite(dir: string, loadDataDir: Blob | undefined, readOnly: boolean): Promise<Store> {
+  const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')]);
   const inMemory = dir.startsWith('memory://');
   if (!inMemory) mkdirSync(dir, { recursive: true });
   const release = inMemory ? async () => {} : await lockDataFolder(dir);
-  let pglite: PGlite;
+  let pglite: InstanceType<typeof PGlite>;
   try {
     pglite = await PGlite.create(dir, loadDataDir ? { loadDataDir } : {});
+    // One connection for the whole process, so a session setting holds for every query.
+    if (readOnly) await pglite.exec('set default_transaction_read_only = on');
   } catch (error) {
     await release();
     throw new Error(`cannot open the embedded store in ${dir}: ${(error as Error).message}`);

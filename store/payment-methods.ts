@@ -1,17 +1,20 @@
 import type { Kysely } from 'kysely';
 import { PAYMENT_METHOD_CATALOG } from '../crawler/normalize/payment-methods.ts';
+import { writeCatalogWhenChanged } from './catalog-versions.ts';
 import type { Database } from './schema.ts';
 
 /**
  * Brings `payment_methods` and `payment_method_aliases` in line with the
  * catalog the normalizer uses, so SQL sees exactly the codes listings carry.
- * Run after migrations: the catalog grows with releases, a migration would freeze it.
+ * Run after migrations: the catalog grows with releases, a migration would
+ * freeze it. Writes only when the catalog changed since it was last
+ * written (`catalog_versions`); answers whether it wrote.
  *
  * @example
- * await syncPaymentMethodCatalog(store.db);
+ * await syncPaymentMethodCatalog(store.db); // true once per catalog change, then false
  */
-export async function syncPaymentMethodCatalog(db: Kysely<Database>): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+export async function syncPaymentMethodCatalog(db: Kysely<Database>): Promise<boolean> {
+  return writeCatalogWhenChanged(db, 'payment-methods', PAYMENT_METHOD_CATALOG, async (trx) => {
     const methods = PAYMENT_METHOD_CATALOG.map((m) => ({
       code: m.code,
       name: m.name,

@@ -24,6 +24,7 @@ export interface Database {
   run_host_locations: RunHostLocationsTable;
   schedules: SchedulesTable;
   host_slots: HostSlotsTable;
+  catalog_versions: CatalogVersionsTable;
 }
 
 type Decimal = ColumnType<string, string, string>;
@@ -287,4 +288,11 @@ export interface HostSlotsTable {
   /** The largest gap declared on the host while `gap_until` has not passed. */
   gap_ms: number;
   gap_until: Timestamp;
+}
+
+/** The hash of a catalog the code writes into the store (payment methods, built-in sources), as last written. */
+export interface CatalogVersionsTable {
+  name: string;
+  sha256: string;
+  written_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }

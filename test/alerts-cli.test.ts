@@ -69,6 +69,7 @@ test(title('crawl diffs and alerts through the configured sinks; alerts lists, a
 
 test(title('diff and alerts explain what is wrong'), async (t) => {
   const { cli } = await cliRig(t);
+  t.is((await cli('migrate')).code, 0);
   const none = await cli('diff', 'demo-api');
   t.is(none.code, 0);
   t.regex(none.stdout, /demo-api has no two runs to compare yet/);

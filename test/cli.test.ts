@@ -24,6 +24,11 @@ test(title('demo crawls the demo marketplace over ticks into the store, and runs
 
 test(title('errors exit non-zero with one line saying why'), async (t) => {
   const { cli } = await cliRig(t);
+  const unmigrated = await cli('runs');
+  t.is(unmigrated.code, 1);
+  t.regex(unmigrated.stderr, /^otcwatch: the store \(.*\) has no schema yet; run: otcwatch migrate/);
+
+  t.is((await cli('migrate')).code, 0);
   const write = await cli('sql', 'delete from payment_methods');
   t.is(write.code, 1);
   t.regex(write.stderr, /^otcwatch: .*read-only/);

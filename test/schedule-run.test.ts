@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process';
-import path from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import { startDemoMarketplace, type DemoMarketplace } from '../scripts/demo/marketplace-server.ts';
+import { OTCWATCH_BIN } from './helpers/built-cli.ts';
 import { cliRig, type Cli } from './helpers/cli.ts';
 import { storeEngine } from './helpers/test-store.ts';
 
 const title = (name: string) => `${name} (${storeEngine})`;
-const BIN = path.resolve(import.meta.dirname, '../scripts/otcwatch.mjs');
 
 interface RunEvent {
   at: string;
@@ -16,7 +15,7 @@ interface RunEvent {
 
 /** A real `otcwatch run` child process; its stdout JSON lines parsed as they arrive. */
 function startRun(t: ExecutionContext, env: NodeJS.ProcessEnv, args: string[]) {
-  const child = spawn(process.execPath, [BIN, 'run', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [OTCWATCH_BIN, 'run', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const events: RunEvent[] = [];
   let buffered = '';
   let stderr = '';

@@ -1,6 +1,6 @@
 import type { NewAlert } from '../../store/alerts.ts';
 import type { ListingMethodFact, RunDiff } from '../../store/diff/run-diff.ts';
-import { listingLabel, percent } from '../format/diff-text.ts';
+import { listingLabel, percent } from '../output/diff-lines.ts';
 import { groupBy } from '../jobs/group-by.ts';
 
 /**

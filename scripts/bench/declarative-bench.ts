@@ -10,6 +10,7 @@ import type { RawListing } from '../../crawler/normalize/listing.ts';
 import type { FetchedPage, ParsedPage, SourceConfig } from '../../crawler/source-adapter.ts';
 import { parseRows } from '../../crawler/sources/parse-rows.ts';
 import { DEFAULT_POLITENESS } from '../jobs/source-config.ts';
+import { median } from './median.ts';
 
 const TARGET_BYTES = 1024 * 1024;
 const REPETITIONS = 9;
@@ -111,9 +112,4 @@ function timed(work: () => unknown): number {
   const start = performance.now();
   work();
   return performance.now() - start;
-}
-
-function median(samples: number[]): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }

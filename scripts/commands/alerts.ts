@@ -6,10 +6,8 @@ import { deliverAlerts } from '../alerts/deliver-alerts.ts';
 import { intOption, print, printError, printJson, UsageError, withStore } from '../cli-context.ts';
 import { formatTable } from '../format/table.ts';
 
-export function registerAlerts(program: Command): void {
-  const alerts = program
-    .command('alerts')
-    .description('list, acknowledge and deliver alerts raised by diffs and scores')
+export function registerAlerts(command: Command): void {
+  const alerts = command
     .addHelpText('after', '\nExamples:\n  otcwatch alerts --since 2h\n  otcwatch alerts --kind new_domestic_payment_method --json\n  otcwatch alerts ack 12\n  otcwatch alerts deliver');
 
   alerts
@@ -45,7 +43,7 @@ export function registerAlerts(program: Command): void {
             { maxCellWidth: 100 },
           ),
         );
-      });
+      }, 'read');
     });
 
   alerts

@@ -15,10 +15,8 @@ import { runCrawlJob, type CrawlJobResult } from '../jobs/crawl-job.ts';
 import { httpBaseUrl } from '../../crawler/base-url.ts';
 import { setSourceBaseUrl } from '../../store/sources.ts';
 
-export function registerCrawl(program: Command): void {
-  program
-    .command('crawl')
-    .description('crawl one source now, store the snapshot, diff it against the last complete run and raise alerts (migrates first)')
+export function registerCrawl(command: Command): void {
+  command
     .argument('<source>', 'source id (see: otcwatch sources)')
     .option('--base-url <url>', 'crawl this base URL instead, and remember it for the source')
     .option('--max-pages <n>', 'stop after this many pages (the run is then partial)')

@@ -17,10 +17,8 @@ import { describeCrawl } from './crawl.ts';
 /** The demo sources crawled by `otcwatch demo`, in order (`demo-browser` only when a browser is found). */
 export const DEMO_SOURCES = ['demo-api', 'demo-html', 'demo-browser'];
 
-export function registerDemo(program: Command): void {
-  const demo = program
-    .command('demo')
-    .description('run otcwatch end to end against the built-in demo marketplace')
+export function registerDemo(command: Command): void {
+  const demo = command
     .addHelpText('after', '\nExamples:\n  otcwatch demo\n  otcwatch demo --ticks 5 --seed 7\n  otcwatch demo serve --port 8787');
 
   demo

@@ -5,10 +5,8 @@ import { findSource } from '../../store/sources.ts';
 import { intOption, print, printJson, UsageError, withStore } from '../cli-context.ts';
 import { formatDiff } from '../format/diff-text.ts';
 
-export function registerDiff(program: Command): void {
-  program
-    .command('diff')
-    .description('what changed between two runs of a source: operators, listings, prices, volumes, payment methods')
+export function registerDiff(command: Command): void {
+  command
     .argument('<source>', 'source id (see: otcwatch sources)')
     .option('--from <run>', 'baseline run (default: the latest complete run before --to)')
     .option('--to <run>', 'run to compare (default: the latest complete or partial run)')
@@ -32,7 +30,7 @@ export function registerDiff(program: Command): void {
         if (options.json) printJson(diff);
         else if (!diff) print(`${sourceId} has no two runs to compare yet (a complete run, then a complete or partial one); crawl it: otcwatch crawl ${sourceId}`);
         else print(formatDiff(diff));
-      });
+      }, 'read');
     });
 }
 

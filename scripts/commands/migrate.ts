@@ -2,13 +2,12 @@ import type { Command } from 'commander';
 import { openStore, storeOptionsFromEnv } from '../../store/connection.ts';
 import { migrateDown, migrateToLatest, migrationStatus } from '../../store/migrate.ts';
 import { syncPaymentMethodCatalog } from '../../store/payment-methods.ts';
+import { registerBuiltinSources } from '../jobs/builtin-sources.ts';
 import { formatTable } from '../format/table.ts';
 import { print, UsageError } from '../cli-context.ts';
 
-export function registerMigrate(program: Command): void {
-  program
-    .command('migrate')
-    .description('apply (up), undo (down) or list (status) the schema migrations')
+export function registerMigrate(command: Command): void {
+  command
     .argument('[direction]', 'up | down | status', 'up')
     .option('--all', 'with down: undo every migration')
     .addHelpText('after', '\nExamples:\n  otcwatch migrate\n  otcwatch migrate status\n  otcwatch migrate down --all')
@@ -18,6 +17,7 @@ export function registerMigrate(program: Command): void {
         if (direction === 'up') {
           const applied = await migrateToLatest(store.db);
           await syncPaymentMethodCatalog(store.db);
+          await registerBuiltinSources(store);
           print(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date');
         } else if (direction === 'down') {
           const undone = await migrateDown(store.db, { all: Boolean(options.all) });

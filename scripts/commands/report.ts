@@ -3,10 +3,8 @@ import type { RunFilter } from '../../store/report/report-filter.ts';
 import { print, UsageError, withStore } from '../cli-context.ts';
 import { writeReport } from '../report/write-report.ts';
 
-export function registerReport(program: Command): void {
-  program
-    .command('report')
-    .description('write one self-contained HTML report: price and volume charts, domestic payment-method adoption, ranked domestic-facing operators with evidence, alerts and runs')
+export function registerReport(command: Command): void {
+  command
     .requiredOption('--out <file>', 'the HTML file to write')
     .option('--source <id...>', 'only these sources (default: all)')
     .option('--since <date>', 'only runs started at or after this date or ISO time (2024-05-01, 2024-05-01T08:00Z)')
@@ -16,7 +14,7 @@ export function registerReport(program: Command): void {
       await withStore(async (store) => {
         const written = await writeReport(store, { filter, out: options.out });
         print(`wrote ${written.out} (${Math.round(written.bytes / 1024)} KiB): ${written.charts} charts, ${written.operators} domestic-facing operators, ${written.runs} runs`);
-      });
+      }, 'read');
     });
 }
 

@@ -6,10 +6,8 @@ import { createCrawlServices } from '../jobs/crawl-services.ts';
 import { storeHostSlots } from '../../store/host-slots.ts';
 import { Scheduler, type SchedulerEvent } from '../jobs/scheduler.ts';
 
-export function registerRun(program: Command): void {
-  program
-    .command('run')
-    .description('the long-running scheduler: fire due crawls, diff, alert and score after each; JSON lines on stdout')
+export function registerRun(command: Command): void {
+  command
     .option('--grace <seconds>', 'on SIGINT/SIGTERM, how long a crawl in flight may finish before it is aborted (stored as partial)', '30')
     .option('--poll <seconds>', 're-read the schedules this often (to see changes made while it runs)', '10')
     .addHelpText(

@@ -5,10 +5,8 @@ import { describeUnknownMethods } from '../format/unknown-methods.ts';
 import { intOption, print, printJson, withStore } from '../cli-context.ts';
 import { formatTable } from '../format/table.ts';
 
-export function registerRuns(program: Command): void {
-  program
-    .command('runs')
-    .description('list crawl runs (snapshots), newest first')
+export function registerRuns(command: Command): void {
+  command
     .option('--source <id>', 'only this source')
     .option('--limit <n>', 'how many', '20')
     .option('--json', 'print as JSON')
@@ -39,6 +37,6 @@ export function registerRuns(program: Command): void {
             { maxCellWidth: 70 },
           ),
         );
-      });
+      }, 'read');
     });
 }

@@ -5,10 +5,8 @@ import { intOption, limitOption, print, printJson, UsageError, withStore } from 
 import { formatTable } from '../format/table.ts';
 import { cronOf, everyToCron, nextOccurrence } from '../jobs/schedule-timing.ts';
 
-export function registerSchedule(program: Command): void {
-  const schedule = program
-    .command('schedule')
-    .description('recurring crawls, kept in the store and fired by `otcwatch run`')
+export function registerSchedule(command: Command): void {
+  const schedule = command
     .addHelpText(
       'after',
       '\nExamples:\n  otcwatch schedule add demo-api --cron "*/15 * * * *"\n  otcwatch schedule add demo-html --every 1h --tz Asia/Shanghai\n  otcwatch schedule list\n  otcwatch schedule pause 2',

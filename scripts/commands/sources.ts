@@ -7,10 +7,8 @@ import { limitOption, print, UsageError, withStore } from '../cli-context.ts';
 import { formatTable } from '../format/table.ts';
 import { registerSourcesAuthoring } from './sources-authoring.ts';
 
-export function registerSources(program: Command): void {
-  const sources = program
-    .command('sources')
-    .description('list and configure marketplace sources')
+export function registerSources(command: Command): void {
+  const sources = command
     .addHelpText('after', '\nExamples:\n  otcwatch sources\n  otcwatch sources set demo-api --base-url http://127.0.0.1:8787 --min-gap-ms 200\n  otcwatch sources validate board.yaml && otcwatch sources try board.yaml && otcwatch sources add board.yaml');
 
   sources

@@ -4,10 +4,8 @@ import { intOption, print, printJson, withStore } from '../cli-context.ts';
 import { formatTable } from '../format/table.ts';
 import { startSqlWatchdog } from './sql-watchdog.ts';
 
-export function registerSql(program: Command): void {
-  program
-    .command('sql')
-    .description('run one SQL statement against the store and print a table (read-only unless --write; contact handles masked and control characters neutralised unless --raw)')
+export function registerSql(command: Command): void {
+  command
     .argument('<query>', 'one SQL statement')
     .option('--write', 'allow statements that change data')
     .option('--json', 'print rows as JSON')
@@ -30,7 +28,7 @@ export function registerSql(program: Command): void {
           } finally {
             await stop();
           }
-        });
+        }, runOptions.write ? 'write' : 'read');
       if (options.raw) process.stdout.write(`${options.json ? JSON.stringify(rows) : formatTable(rows)}\n`);
       else if (options.json) printJson(rows);
       else print(formatTable(rows));

@@ -8,7 +8,7 @@ import type { AlertSink } from '../alerts/alert-sink.ts';
 import { alertsFromDiff } from '../alerts/alerts-from-diff.ts';
 import { baselineDigest } from '../alerts/baseline-digest.ts';
 import { deliverAlerts } from '../alerts/deliver-alerts.ts';
-import { diffSummaryLine } from '../format/diff-text.ts';
+import { diffSummaryLine } from '../output/diff-lines.ts';
 import { scoreRun, type ScoreRunResult } from './score-run.ts';
 
 export interface AfterRunOptions {

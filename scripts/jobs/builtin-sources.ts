@@ -1,6 +1,7 @@
 import { loadShippedSource, shippedSourceFiles } from '../../crawler/declarative/stored-source.ts';
 import type { SourceAdapter } from '../../crawler/source-adapter.ts';
 import { adapters } from '../../crawler/sources/index.ts';
+import { writeCatalogWhenChanged } from '../../store/catalog-versions.ts';
 import type { Store } from '../../store/connection.ts';
 import { ensureSource, type SourceRegistration } from '../../store/sources.ts';
 import { declarativeRegistration } from './declarative-registration.ts';
@@ -10,12 +11,21 @@ import { declarativeRegistration } from './declarative-registration.ts';
  * adapter's default) and per shipped declarative source file
  * (`crawler/sources/declarative/`, id = its name) unless a source of that id
  * exists already, so edits an investigator made to a source are kept.
+ * Only when the built-in registrations changed since they were last
+ * written (`catalog_versions` row `builtin-sources`): a release registers
+ * them once, not every command.
+ *
+ * @example
+ * await registerBuiltinSources(store); // true once per release that changes a built-in source
  */
-export async function registerBuiltinSources(store: Store): Promise<void> {
-  for (const adapter of adapters) await ensureSource(store.db, adapterSourceRegistration(adapter));
-  for (const file of shippedSourceFiles()) {
-    await ensureSource(store.db, declarativeRegistration(loadShippedSource(file), { shipped: file }));
-  }
+export async function registerBuiltinSources(store: Store): Promise<boolean> {
+  const registrations = [
+    ...adapters.map((adapter) => adapterSourceRegistration(adapter)),
+    ...shippedSourceFiles().map((file) => declarativeRegistration(loadShippedSource(file), { shipped: file })),
+  ];
+  return writeCatalogWhenChanged(store.db, 'builtin-sources', registrations, async (trx) => {
+    for (const registration of registrations) await ensureSource(trx, registration);
+  });
 }
 
 /**

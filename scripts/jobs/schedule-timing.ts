@@ -1,5 +1,12 @@
 import { Cron } from 'croner';
-import { UsageError } from '../cli-context.ts';
+
+/**
+ * A schedule pattern, zone or `--every` interval that cannot be used; its
+ * message names the value and what to give instead.
+ */
+export class ScheduleTimingError extends Error {
+  override readonly name = 'ScheduleTimingError';
+}
 
 /** What timing needs of a schedule row. */
 export interface Timed {
@@ -10,7 +17,7 @@ export interface Timed {
 
 /**
  * A croner job used only to compute occurrences (never to run anything).
- * Throws a UsageError naming the pattern or zone when croner rejects it.
+ * Throws a ScheduleTimingError naming the pattern or zone when croner rejects it.
  *
  * @example
  * cronOf('*' + '/15 * * * *', 'UTC').nextRun(new Date('2024-01-01T10:00:07Z')); // 2024-01-01T10:15:00Z
@@ -21,7 +28,7 @@ export function cronOf(pattern: string, timezone: string): Cron {
     cron = new Cron(pattern, { timezone, paused: true });
     cron.nextRun();
   } catch (error) {
-    throw new UsageError(`invalid schedule "${pattern}" (time zone ${timezone}): ${(error as Error).message}`);
+    throw new ScheduleTimingError(`invalid schedule "${pattern}" (time zone ${timezone}): ${(error as Error).message}`);
   }
   return cron;
 }
@@ -57,16 +64,16 @@ const UNITS = {
  */
 export function everyToCron(every: string): string {
   const match = /^(\d+)\s*([smhd])$/.exec(every.trim());
-  if (!match) throw new UsageError(`--every must look like 30s, 15m, 2h or 1d, got "${every}"`);
+  if (!match) throw new ScheduleTimingError(`--every must look like 30s, 15m, 2h or 1d, got "${every}"`);
   const n = Number(match[1]);
   const unit = match[2] as 's' | 'm' | 'h' | 'd';
   if (unit === 'd') {
-    if (n !== 1) throw new UsageError(`--every ${every}: only 1d is supported; use --cron for other day intervals`);
+    if (n !== 1) throw new ScheduleTimingError(`--every ${every}: only 1d is supported; use --cron for other day intervals`);
     return '0 0 * * *';
   }
   const { divides, pattern } = UNITS[unit];
   if (n < 1 || divides % n !== 0) {
-    throw new UsageError(`--every ${every}: ${n} does not divide ${divides}, so it cannot repeat evenly on the clock; use --cron`);
+    throw new ScheduleTimingError(`--every ${every}: ${n} does not divide ${divides}, so it cannot repeat evenly on the clock; use --cron`);
   }
   return pattern(n === 1 ? '*' : `*/${n}`);
 }
