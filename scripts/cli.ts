@@ -12,17 +12,12 @@ const program = new Command('otcwatch')
   .version('0.1.0')
   .showHelpAfterError('(add --help for usage)');
 
-<<<<<<< HEAD
-for (const register of commands) register(program);
-
 // `otcwatch export … | head`: a reader that stops early is not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code !== 'EPIPE') throw error;
   process.exit(0);
 });
 
-=======
->>>>>>> a78f7e9 (Start-up: the bin runs TypeScript compiled to dist/ (built by prepare/pretest), commands load only when they run, one query says whether the schema is current, the payment-method table and built-in sources are rewritten only when their hash moved, and read-only commands open the store READ ONLY so a SELECT-only role can run them; the application no longer imports UsageError or CLI formatting (scripts/text))
 try {
   const invoked = invokedCommand(process.argv.slice(2));
   for (const entry of commands) {

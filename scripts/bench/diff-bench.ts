@@ -5,10 +5,6 @@ import { refreshDiffStatistics } from '../../store/diff/refresh-statistics.ts';
 import type { RunDiff } from '../../store/diff/run-diff.ts';
 import { openMigratedStore } from '../../store/open-migrated-store.ts';
 import type { Database } from '../../store/schema.ts';
-<<<<<<< HEAD
-=======
-import { median } from './median.ts';
->>>>>>> a78f7e9 (Start-up: the bin runs TypeScript compiled to dist/ (built by prepare/pretest), commands load only when they run, one query says whether the schema is current, the payment-method table and built-in sources are rewritten only when their hash moved, and read-only commands open the store READ ONLY so a SELECT-only role can run them; the application no longer imports UsageError or CLI formatting (scripts/text))
 import { scratchDatabase } from './scratch-database.ts';
 
 const SIZES = [10_000, 100_000];
@@ -50,8 +46,9 @@ async function measure(label: string, size: number, open: () => Promise<Store>, 
       diff = await diffRuns(store.db, { sourceId: 'bench', fromRunId, toRunId });
       if (i > 0) times.push(performance.now() - t0);
     }
+    const median = times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
     console.log(
-      `${label}: diff of 2 × ${size.toLocaleString('en')} listings in ${median(times).toFixed(0)} ms (median of ${REPEATS}; generated in ${(generatedMs / 1000).toFixed(1)} s) → ` +
+      `${label}: diff of 2 × ${size.toLocaleString('en')} listings in ${median.toFixed(0)} ms (median of ${REPEATS}; generated in ${(generatedMs / 1000).toFixed(1)} s) → ` +
         facts(diff!),
     );
   } finally {

@@ -8,12 +8,9 @@ const benchmarks: Record<string, () => Promise<{ run(argv: string[]): Promise<vo
   browser: () => import('./browser-bench.ts'),
   declarative: () => import('./declarative-bench.ts'),
   diff: () => import('./diff-bench.ts'),
-<<<<<<< HEAD
   workers: () => import('./workers-bench.ts'),
   export: () => import('./export-bench.ts'),
-=======
   startup: () => import('./startup-bench.ts'),
->>>>>>> a78f7e9 (Start-up: the bin runs TypeScript compiled to dist/ (built by prepare/pretest), commands load only when they run, one query says whether the schema is current, the payment-method table and built-in sources are rewritten only when their hash moved, and read-only commands open the store READ ONLY so a SELECT-only role can run them; the application no longer imports UsageError or CLI formatting (scripts/text))
 };
 
 const [, , ...argv] = process.argv;

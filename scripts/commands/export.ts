@@ -4,10 +4,8 @@ import { printError, UsageError, withStore } from '../cli-context.ts';
 import { EXPORT_FORMATS, exportTable, type ExportFormat } from '../export/export-table.ts';
 import { runFilterOptions } from './report.ts';
 
-export function registerExport(program: Command): void {
-  program
-    .command('export')
-    .description('stream a table to CSV, JSON lines or Parquet, in constant memory (decimals exact, timestamps UTC ISO 8601)')
+export function registerExport(command: Command): void {
+  command
     .addArgument(new Argument('<table>', 'what to export').choices(Object.keys(EXPORT_TABLES)))
     .requiredOption('--format <format>', `file format: ${EXPORT_FORMATS.join(', ')}`)
     .option('--out <file>', 'write this file (default: stdout; Parquet needs a file)')
@@ -29,6 +27,6 @@ export function registerExport(program: Command): void {
         const seconds = (performance.now() - started) / 1000;
         // stdout may be the data itself: the summary goes to stderr.
         printError(`exported ${rows} ${table} rows as ${format}${options.out ? ` to ${options.out}` : ''} in ${seconds.toFixed(2)} s`);
-      });
+     }, 'read');
     });
 }

@@ -1,43 +1,4 @@
 import type { Command } from 'commander';
-<<<<<<< HEAD
-import { registerAlerts } from './alerts.ts';
-import { registerCrawl } from './crawl.ts';
-import { registerDemo } from './demo.ts';
-import { registerDiff } from './diff.ts';
-import { registerExport } from './export.ts';
-import { registerMigrate } from './migrate.ts';
-import { registerOperators } from './operators.ts';
-import { registerReport } from './report.ts';
-import { registerRun } from './run.ts';
-import { registerRuns } from './runs.ts';
-import { registerSchedule } from './schedule.ts';
-import { registerScheduler } from './scheduler.ts';
-import { registerSchema } from './schema.ts';
-import { registerSources } from './sources.ts';
-import { registerSql } from './sql.ts';
-import { registerStatus } from './status.ts';
-import { registerWorker } from './worker.ts';
-
-/** Every CLI command, in help order; a new command is one file and one line here. */
-export const commands: readonly ((program: Command) => void)[] = [
-  registerDemo,
-  registerMigrate,
-  registerSources,
-  registerCrawl,
-  registerRuns,
-  registerDiff,
-  registerAlerts,
-  registerOperators,
-  registerReport,
-  registerExport,
-  registerSchedule,
-  registerRun,
-  registerScheduler,
-  registerWorker,
-  registerStatus,
-  registerSql,
-  registerSchema,
-=======
 
 /**
  * One CLI command: its name and one-line description (what `otcwatch --help`
@@ -80,6 +41,11 @@ export const commands: readonly CommandEntry[] = [
       'write one self-contained HTML report: price and volume charts, domestic payment-method adoption, ranked domestic-facing operators with evidence, alerts and runs',
     load: async () => (await import('./report.ts')).registerReport,
   },
+  {
+    name: 'export',
+    description: 'stream a table to CSV, JSON lines or Parquet, in constant memory (decimals exact, timestamps UTC ISO 8601)',
+    load: async () => (await import('./export.ts')).registerExport,
+  },
   { name: 'schedule', description: 'recurring crawls, kept in the store and fired by `otcwatch run`', load: async () => (await import('./schedule.ts')).registerSchedule },
   {
     name: 'run',
@@ -87,11 +53,30 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./run.ts')).registerRun,
   },
   {
+    name: 'scheduler',
+    description: 'send due crawls (otcwatch schedule) to the pg-boss queue for workers, on the shared PostgreSQL (DATABASE_URL)',
+    load: async () => (await import('./scheduler.ts')).registerScheduler,
+  },
+  {
+    name: 'worker',
+    description: 'take crawl jobs from the pg-boss queue on the shared PostgreSQL (DATABASE_URL); JSON lines on stdout',
+    load: async () => (await import('./worker.ts')).registerWorker,
+  },
+  {
+    name: 'status',
+    description: 'the crawl queue, live workers, runs in flight per host with pages done, and the last failures',
+    load: async () => (await import('./status.ts')).registerStatus,
+  },
+  {
     name: 'sql',
     description: 'run SQL against the store and print a table (read-only unless --write; contact handles masked and control characters neutralised unless --raw)',
     load: async () => (await import('./sql.ts')).registerSql,
   },
->>>>>>> a78f7e9 (Start-up: the bin runs TypeScript compiled to dist/ (built by prepare/pretest), commands load only when they run, one query says whether the schema is current, the payment-method table and built-in sources are rewritten only when their hash moved, and read-only commands open the store READ ONLY so a SELECT-only role can run them; the application no longer imports UsageError or CLI formatting (scripts/text))
+  {
+    name: 'schema',
+    description: 'the tables and views of the store and what they mean; with a name, its columns',
+    load: async () => (await import('./schema.ts')).registerSchema,
+  },
 ];
 
 /**

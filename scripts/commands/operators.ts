@@ -4,17 +4,9 @@ import { intOption, print, printJson, UsageError, withStore } from '../cli-conte
 import { describeEvidence } from '../format/signal-evidence.ts';
 import { formatTable } from '../format/table.ts';
 
-<<<<<<< HEAD
-export function registerOperators(program: Command): void {
-  const operators = program
-    .command('operators')
-    .description('operators by domestic-facing score, and why each scored as it did (contact handles masked)')
-    .addHelpText('after', '\nExamples:\n  otcwatch operators --domestic\n  otcwatch operators --min-score 30 --source demo-api --json\n  otcwatch operators explain 12\n  otcwatch operators explain demo:s0012');
-=======
 export function registerOperators(command: Command): void {
   const operators = command
-    .addHelpText('after', '\nExamples:\n  otcwatch operators --domestic\n  otcwatch operators --min-score 30 --source demo-api --json\n  otcwatch operators explain 12');
->>>>>>> a78f7e9 (Start-up: the bin runs TypeScript compiled to dist/ (built by prepare/pretest), commands load only when they run, one query says whether the schema is current, the payment-method table and built-in sources are rewritten only when their hash moved, and read-only commands open the store READ ONLY so a SELECT-only role can run them; the application no longer imports UsageError or CLI formatting (scripts/text))
+    .addHelpText('after', '\nExamples:\n  otcwatch operators --domestic\n  otcwatch operators --min-score 30 --source demo-api --json\n  otcwatch operators explain 12\n  otcwatch operators explain demo:s0012');
 
   operators
     .command('list', { isDefault: true })

@@ -5,10 +5,8 @@ import { crawlQueueSettingsFromEnv, enqueueCrawl, openCrawlQueue } from '../jobs
 import { createCrawlServices } from '../jobs/crawl-services.ts';
 import { Scheduler } from '../jobs/scheduler.ts';
 
-export function registerScheduler(program: Command): void {
-  program
-    .command('scheduler')
-    .description('send due crawls (otcwatch schedule) to the pg-boss queue for workers, on the shared PostgreSQL (DATABASE_URL)')
+export function registerScheduler(command: Command): void {
+  command
     .option('--poll <seconds>', 're-read the schedules this often', '10')
     .addHelpText(
       'after',

@@ -3,10 +3,8 @@ import { catalogColumns, catalogRelations } from '../../store/schema-catalog.ts'
 import { print, printJson, UsageError, withStore } from '../cli-context.ts';
 import { formatTable } from '../format/table.ts';
 
-export function registerSchema(program: Command): void {
-  program
-    .command('schema')
-    .description('the tables and views of the store and what they mean; with a name, its columns')
+export function registerSchema(command: Command): void {
+  command
     .argument('[table]', 'a table or view, e.g. listing_observations or v_listing_history')
     .option('--json', 'print as JSON')
     .addHelpText('after', '\nThe meanings are the migrations\' COMMENT ON, so psql\'s \\d+ shows them too.\n\nExamples:\n  otcwatch schema\n  otcwatch schema v_listing_history')

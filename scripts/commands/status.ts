@@ -4,10 +4,8 @@ import { formatTable } from '../format/table.ts';
 import { CRAWL_QUEUE } from '../jobs/crawl-queue.ts';
 import { crawlStatus } from '../../store/crawl-status.ts';
 
-export function registerStatus(program: Command): void {
-  program
-    .command('status')
-    .description('the crawl queue, live workers, runs in flight per host with pages done, and the last failures')
+export function registerStatus(command: Command): void {
+  command
     .option('--json', 'print it as JSON')
     .addHelpText('after', '\nExamples:\n  otcwatch status\n  otcwatch status --json | jq .running')
     .action(async (options: { json?: boolean }) => {

@@ -8,10 +8,8 @@ import { createCrawlServices } from '../jobs/crawl-services.ts';
 import { CrawlWorker } from '../jobs/crawl-worker.ts';
 import { storeHostSlots } from '../../store/host-slots.ts';
 
-export function registerWorker(program: Command): void {
-  program
-    .command('worker')
-    .description('take crawl jobs from the pg-boss queue on the shared PostgreSQL (DATABASE_URL); JSON lines on stdout')
+export function registerWorker(command: Command): void {
+  command
     .option('--concurrency <n>', 'crawl jobs at once (different sources)', '1')
     .option('--grace <seconds>', 'on SIGINT/SIGTERM, how long crawls in flight may go on before they are cancelled', '30')
     .addHelpText(
