@@ -11,6 +11,7 @@ const benchmarks: Record<string, () => Promise<{ run(argv: string[]): Promise<vo
   workers: () => import('./workers-bench.ts'),
   export: () => import('./export-bench.ts'),
   startup: () => import('./startup-bench.ts'),
+  http: () => import('./http-bench.ts'),
 };
 
 const [, , ...argv] = process.argv;

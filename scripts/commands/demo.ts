@@ -5,7 +5,7 @@ import { summarizeRun } from '../../store/run-summary.ts';
 import { upsertSource } from '../../store/sources.ts';
 import type { Store } from '../../store/connection.ts';
 import { configuredSinks } from '../alerts/configured-sinks.ts';
-import { dataDir, intOption, print, withStore } from '../cli-context.ts';
+import { dataDir, intOption, print, UsageError, withStore } from '../cli-context.ts';
 import { startDemoMarketplace } from '../demo/marketplace-server.ts';
 import { diffHighlights } from '../format/diff-text.ts';
 import { afterRun } from '../jobs/after-run.ts';
@@ -68,11 +68,22 @@ export function registerDemo(command: Command): void {
     .option('--port <n>', 'port on 127.0.0.1', '8787')
     .option('--seed <n>', 'marketplace seed', '42')
     .option('--tick-every <seconds>', 'advance the marketplace every N seconds (0 = only by POST /_demo/advance)', '0')
-    .action(async (options: { port: string; seed: string; tickEvery: string }) => {
-      const market = await startDemoMarketplace({ port: intOption('--port', options.port, 0)!, seed: intOption('--seed', options.seed, 0)! });
+    .option('--ads <n>', 'ads at tick 0 (default about 60), for crawling many pages')
+    .option('--page-size <n>', 'ads per HTML page and default API rows, 1–50', '20')
+    .addHelpText('after', '\nExample (400 JSON pages of 50, 1,000 HTML pages of 20):\n  otcwatch demo serve --ads 20000 --page-size 50')
+    .action(async (options: { port: string; seed: string; tickEvery: string; ads?: string; pageSize: string }) => {
+      const ads = intOption('--ads', options.ads, 1);
+      const pageSize = intOption('--page-size', options.pageSize, 1)!;
+      if (pageSize > 50) throw new UsageError(`--page-size must be 1–50, got ${pageSize}`);
+      const market = await startDemoMarketplace({
+        port: intOption('--port', options.port, 0)!,
+        seed: intOption('--seed', options.seed, 0)!,
+        pageSize,
+        ...(ads !== undefined ? { ads } : {}),
+      });
       const every = intOption('--tick-every', options.tickEvery, 0)!;
       const timer = every > 0 ? setInterval(() => market.advance(), every * 1000) : undefined;
-      print(`demo marketplace at ${market.url}: /api/v1/ads, /market, /app; POST /_demo/advance moves a tick. Ctrl-C stops.`);
+      print(`demo marketplace at ${market.url} (${market.state().ads.length} ads): /api/v1/ads, /market, /app; POST /_demo/advance moves a tick. Ctrl-C stops.`);
       await waitForSignal();
       if (timer) clearInterval(timer);
       await market.close();

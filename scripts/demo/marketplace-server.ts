@@ -25,6 +25,8 @@ export interface DemoMarketplaceOptions {
   port?: number;
   /** Ads per page of `/market` and `/app`, and the API's default `rows`; default 20. */
   pageSize?: number;
+  /** Ads at tick 0 (see `DemoSize`); default about 60. `{ ads: 20000, pageSize: 50 }` serves 400 pages. */
+  ads?: number;
   /** How long `/app`'s script waits before fetching, in ms; default 50. */
   renderDelayMs?: number;
 }
@@ -78,7 +80,8 @@ export async function startDemoMarketplace(options: DemoMarketplaceOptions = {})
   const renderDelayMs = options.renderDelayMs ?? 50;
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 50) throw new RangeError(`pageSize must be 1..50, got ${pageSize}`);
   let tick = checkedTick(options.tick ?? 0);
-  demoState(seed, tick); // validates the seed now, not on the first request
+  const size = options.ads === undefined ? {} : { ads: options.ads };
+  demoState(seed, tick, size); // validates the seed and size now, not on the first request
 
   const faults = new FaultInjector();
   const requestLog = new RequestLog();
@@ -86,7 +89,7 @@ export async function startDemoMarketplace(options: DemoMarketplaceOptions = {})
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
 
-  const current = (): DemoState => demoState(seed, tick);
+  const current = (): DemoState => demoState(seed, tick, size);
 
   const adsPage = (query: URLSearchParams, rows: number | null, malformed: boolean): AdsPage | { error: string } => {
     const paging = readPaging(query, pageSize);

@@ -65,12 +65,25 @@ export interface DemoAd {
  * a.ads.length;                      // ~60
  * b.ads.some((ad) => !a.ads.find((x) => x.adId === ad.adId)); // true: new sellers
  */
-export function demoState(seed: number, tick: number): DemoState {
+export function demoState(seed: number, tick: number, size: DemoSize = {}): DemoState {
   if (!Number.isSafeInteger(seed)) throw new RangeError(`demoState: seed must be an integer, got ${seed}`);
   if (!Number.isSafeInteger(tick) || tick < 0) {
     throw new RangeError(`demoState: tick must be a non-negative integer, got ${tick}`);
   }
-  return toDemoState(worldAt(seed, tick));
+  if (size.ads !== undefined && (!Number.isSafeInteger(size.ads) || size.ads < 1)) {
+    throw new RangeError(`demoState: ads must be a positive integer, got ${size.ads}`);
+  }
+  return toDemoState(worldAt(seed, tick, size.ads));
+}
+
+/** How large the marketplace is. */
+export interface DemoSize {
+  /**
+   * Ads at tick 0: sellers (1–2 ads each, drawn as always) are added until
+   * there are exactly this many, for benchmarks that need many pages.
+   * Default: the 40 sellers described above (about 60 ads).
+   */
+  ads?: number;
 }
 
 interface SellerModel {
@@ -108,15 +121,16 @@ const INITIAL_SELLERS = 40;
 const CHECKPOINT_EVERY = 16;
 const MAX_CACHED_SEEDS = 8;
 
-// Per seed: worlds at every CHECKPOINT_EVERY-th tick, plus the last one asked for.
-const cache = new Map<number, Map<number, World>>();
+// Per seed and size: worlds at every CHECKPOINT_EVERY-th tick, plus the last one asked for.
+const cache = new Map<string, Map<number, World>>();
 
-function worldAt(seed: number, tick: number): World {
-  let worlds = cache.get(seed);
+function worldAt(seed: number, tick: number, ads: number | undefined): World {
+  const key = `${seed}:${ads ?? ''}`;
+  let worlds = cache.get(key);
   if (!worlds) {
-    if (cache.size >= MAX_CACHED_SEEDS) cache.delete(cache.keys().next().value as number);
-    worlds = new Map([[0, initialWorld(seed)]]);
-    cache.set(seed, worlds);
+    if (cache.size >= MAX_CACHED_SEEDS) cache.delete(cache.keys().next().value as string);
+    worlds = new Map([[0, initialWorld(seed, ads)]]);
+    cache.set(key, worlds);
   }
   let start = 0;
   for (const cached of worlds.keys()) if (cached <= tick && cached > start) start = cached;
@@ -134,10 +148,18 @@ function worldAt(seed: number, tick: number): World {
   return world;
 }
 
-function initialWorld(seed: number): World {
+function initialWorld(seed: number, ads: number | undefined): World {
   const rng = new Rng(mixSeed(seed, 0));
   const world: World = { tick: 0, nextSellerNo: 1, nextAdNo: 1, sellers: [] };
-  for (let i = 0; i < INITIAL_SELLERS; i++) world.sellers.push(newSeller(world, rng));
+  const names = new Set<string>();
+  if (ads === undefined) {
+    for (let i = 0; i < INITIAL_SELLERS; i++) world.sellers.push(newSeller(world, rng, names));
+    return world;
+  }
+  while (world.nextAdNo <= ads) world.sellers.push(newSeller(world, rng, names));
+  // The last seller's second ad may overshoot: it is not listed.
+  const last = world.sellers.at(-1)!;
+  if (world.nextAdNo - 1 > ads) last.ads.pop();
   return world;
 }
 
@@ -153,7 +175,8 @@ function evolve(previous: World, rng: Rng): World {
 
   // 2. newcomers.
   const arriving = rng.int(2, 4);
-  for (let i = 0; i < arriving; i++) world.sellers.push(newSeller(world, rng));
+  const names = new Set(world.sellers.map((s) => s.name));
+  for (let i = 0; i < arriving; i++) world.sellers.push(newSeller(world, rng, names));
 
   // 3–4. prices and amounts of every ad, newcomers included.
   for (const seller of world.sellers) {
@@ -180,13 +203,14 @@ function evolve(previous: World, rng: Rng): World {
   return world;
 }
 
-function newSeller(world: World, rng: Rng): SellerModel {
+/** A new seller with a name not in `names` (which it joins). */
+function newSeller(world: World, rng: Rng, names: Set<string>): SellerModel {
   const fiat: DemoFiat = rng.chance(0.8) ? 'CNY' : rng.chance(0.5) ? 'USD' : 'HKD';
   const script: NameScript = rng.chance(fiat === 'CNY' ? 0.75 : 0.3) ? 'han' : 'latin';
   const id = `s${String(world.nextSellerNo++).padStart(4, '0')}`;
   const seller: SellerModel = {
     id,
-    name: uniqueName(rng, script, world.sellers, id),
+    name: uniqueName(rng, script, names, id),
     script,
     fiat,
     terms: sellerTerms(rng, script),
@@ -222,12 +246,15 @@ function newAd(world: World, rng: Rng, fiat: DemoFiat, side: 'sell' | 'buy', ass
   };
 }
 
-function uniqueName(rng: Rng, script: NameScript, current: readonly SellerModel[], id: string): string {
-  for (let attempt = 0; attempt < 8; attempt++) {
-    const name = sellerName(rng, script);
-    if (!current.some((s) => s.name === name)) return name;
+function uniqueName(rng: Rng, script: NameScript, names: Set<string>, id: string): string {
+  let name: string | undefined;
+  for (let attempt = 0; attempt < 8 && name === undefined; attempt++) {
+    const candidate = sellerName(rng, script);
+    if (!names.has(candidate)) name = candidate;
   }
-  return `${sellerName(rng, script)}${id.slice(1)}`;
+  name ??= `${sellerName(rng, script)}${id.slice(1)}`;
+  names.add(name);
+  return name;
 }
 
 function initialMethods(rng: Rng, fiat: DemoFiat): DemoPayMethod[] {
