@@ -20,6 +20,7 @@ async function libraryExamples(): Promise<string[]> {
 }
 
 test(title('the README library examples run against the built package entries, by package name'), async (t) => {
+  t.timeout(600_000);
   await ensureBuiltCli();
   const { env } = await cliRig(t);
   const market = await startDemoMarketplace({ seed: 11 });
@@ -30,7 +31,7 @@ test(title('the README library examples run against the built package entries, b
   // Run as a user's module would: plain Node, no TypeScript loader; `otcwatch/…` resolves through package.json `exports`.
   const runExample = async (code: string) => {
     t.regex(code, /from 'otcwatch\/(crawler|store|pipeline)'/);
-    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', code], { cwd: ROOT, env, timeout: 120_000 });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', code], { cwd: ROOT, env, timeout: 300_000 });
     return stdout;
   };
 
