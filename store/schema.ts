@@ -25,6 +25,9 @@ export interface Database {
   schedules: SchedulesTable;
   host_slots: HostSlotsTable;
   catalog_versions: CatalogVersionsTable;
+  operator_source_firsts: OperatorSourceFirstsTable;
+  operator_method_firsts: OperatorMethodFirstsTable;
+  run_new_payment_methods: RunNewPaymentMethodsTable;
 }
 
 type Decimal = ColumnType<string, string, string>;
@@ -295,4 +298,30 @@ export interface CatalogVersionsTable {
   name: string;
   sha256: string;
   written_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+/** The first run of a source that saw an operator (a per-run fact, see store/run-facts.ts). */
+export interface OperatorSourceFirstsTable {
+  source_id: string;
+  operator_id: number;
+  first_run_id: number;
+}
+
+/** The first run of a source in which an operator carried a method. */
+export interface OperatorMethodFirstsTable {
+  source_id: string;
+  operator_id: number;
+  method_key: string;
+  first_run_id: number;
+}
+
+/** A method an operator carried for the first time in a run, having been seen by the source before: `v_new_payment_methods`. */
+export interface RunNewPaymentMethodsTable {
+  run_id: number;
+  source_id: string;
+  operator_id: number;
+  method_key: string;
+  method_code: string | null;
+  raw_texts: string[];
+  listing_ids: number[];
 }

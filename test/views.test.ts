@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import test from 'ava';
 import type { DemoPayMethod, DemoState } from '../scripts/demo/marketplace-state.ts';
-import { scoreRun } from '../scripts/jobs/score-run.ts';
+import { afterRun } from '../scripts/jobs/after-run.ts';
 import { runSql } from '../store/read-only-query.ts';
 import { demoCrawlRig } from './helpers/demo-crawl.ts';
 import { storeEngine } from './helpers/test-store.ts';
@@ -42,7 +42,7 @@ test(title('the README\'s example queries on the views return what it says, on d
     states.push(rig.market.state());
     const run = await rig.crawl('demo-api');
     runIds.push(run.runId);
-    await scoreRun(rig.store, run);
+    await afterRun(rig.store, run);
   }
   const queries = await readmeQueries();
   t.deepEqual([...queries.keys()].sort(), ['v_current_listings', 'v_domestic_facing_operators', 'v_listing_history', 'v_new_payment_methods', 'v_operator_payment_timeline']);

@@ -3,6 +3,7 @@ import type { Store } from '../../store/connection.ts';
 import { markAnalysed, sourcesWithUnanalysedRuns, unanalysedRuns, type CrawlRunRow } from '../../store/crawl-runs.ts';
 import { diffRuns } from '../../store/diff/diff-runs.ts';
 import { refreshDiffStatistics } from '../../store/diff/refresh-statistics.ts';
+import { recordRunFacts } from '../../store/run-facts.ts';
 import type { DiffThresholds, RunDiff } from '../../store/diff/run-diff.ts';
 import type { AlertSink } from '../alerts/alert-sink.ts';
 import { alertsFromDiff } from '../alerts/alerts-from-diff.ts';
@@ -35,7 +36,8 @@ export interface AfterRunReport {
  * first, up to and including `runId` — so a process killed between a
  * run's close and its alerts leaves that run to the next pass, and its
  * changes are alerted before any newer run is diffed. Analysing a run:
- * refresh the planner statistics the diff relies on, diff the run against
+ * refresh the planner statistics the diff relies on, store the run's facts
+ * for the views (`recordRunFacts`), diff the run against
  * the source's latest complete run before it (`diffRuns`), raise the
  * alerts the diff implies (deduplicated, so analysing a run twice raises
  * nothing new), rescore the operators the run saw (`scoreRun`), then mark
@@ -70,7 +72,10 @@ async function analyseRun(store: Store, row: CrawlRunRow, options: AfterRunOptio
   const run = { sourceId: row.source_id, runId: row.id };
   // A cancelled run is read like a partial one: what it saw appeared, nothing vanished.
   const diffable = row.status === 'complete' || row.status === 'partial' || row.status === 'cancelled';
-  if (diffable) await refreshDiffStatistics(store.db);
+  if (diffable) {
+    await refreshDiffStatistics(store.db);
+    await recordRunFacts(store.db, run);
+  }
   const diff = diffable ? await diffRuns(store.db, { sourceId: run.sourceId, toRunId: run.runId, thresholds: options.thresholds }) : null;
   if (diff) log(diffSummaryLine(diff));
 
