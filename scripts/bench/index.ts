@@ -12,6 +12,7 @@ const benchmarks: Record<string, () => Promise<{ run(argv: string[]): Promise<vo
   export: () => import('./export-bench.ts'),
   startup: () => import('./startup-bench.ts'),
   http: () => import('./http-bench.ts'),
+  views: () => import('./views-bench.ts'),
 };
 
 const [, , ...argv] = process.argv;
