@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { EvidenceFiles } from '../../crawler/evidence-files.ts';
-import { BrowserFetcher, type BrowserFetcherProps } from '../../crawler/fetch/browser-fetcher.ts';
+import type { BrowserFetcher, BrowserFetcherProps } from '../../crawler/fetch/browser-fetcher.ts';
 import { HostLimiter } from '../../crawler/fetch/host-limiter.ts';
 import { HttpFetcher } from '../../crawler/fetch/http-fetcher.ts';
 import type { FetchObserver } from '../../crawler/fetch/fetch-observer.ts';
@@ -89,7 +89,8 @@ export function createCrawlServices(options: CrawlServicesOptions): CrawlService
     ...(options.observer ? { observer: options.observer } : {}),
   });
   const evidence = new EvidenceFiles(path.join(options.dataDir, 'evidence'));
-  let browser: BrowserFetcher | undefined;
+  // Imported with the first browser source: a process that crawls only over HTTP never loads playwright-core.
+  let browser: Promise<BrowserFetcher> | undefined;
   return {
     limiter,
     http,
@@ -100,20 +101,23 @@ export function createCrawlServices(options: CrawlServicesOptions): CrawlService
     async fetcherFor(kind) {
       if (kind === 'http') return http;
       // Throws BrowserNotFoundError (how to install one) when there is no browser; launches nothing yet.
-      browser ??= new BrowserFetcher({
-        limiter,
-        robots: http.robots,
-        evidence,
-        userAgent,
-        ...options.browser,
-        ...(options.retry ? { retry: options.retry } : {}),
-        ...(options.observer ? { observer: options.observer } : {}),
-      });
+      browser ??= import('../../crawler/fetch/browser-fetcher.ts').then(
+        ({ BrowserFetcher }) =>
+          new BrowserFetcher({
+            limiter,
+            robots: http.robots,
+            evidence,
+            userAgent,
+            ...options.browser,
+            ...(options.retry ? { retry: options.retry } : {}),
+            ...(options.observer ? { observer: options.observer } : {}),
+          }),
+      );
       return browser;
     },
     async close() {
       await limiter.onIdle();
-      await browser?.close();
+      await (await browser?.catch(() => undefined))?.close();
     },
   };
 }
