@@ -8,7 +8,7 @@ import { storeEngine } from './helpers/test-store.ts';
 
 const title = (name: string) => `${name} (${storeEngine})`;
 const newMethods = async (db: Kysely<any>) =>
-  (await sql`select run_id, operator_id, method_key, method_code, raw_texts, listing_ids from v_new_payment_methods order by 1, 2, 3`.execute(db)).rows;
+  (await sql<Record<string, unknown>>`select run_id, operator_id, method_key, method_code, raw_texts, listing_ids from v_new_payment_methods order by 1, 2, 3`.execute(db)).rows;
 
 test(title('per-run facts stored run by run equal the history recomputed, and analysing a run again adds nothing'), async (t) => {
   const rig = await demoCrawlRig(t);
