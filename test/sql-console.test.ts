@@ -106,6 +106,8 @@ test(title('the statement runs under a statement timeout'), async (t) => {
 
 test(title('otcwatch sql: a refusal is one line, duplicate columns show renamed, and OTCWATCH_READ_URL runs as the read-only role (postgres)'), async (t) => {
   const { cli, env } = await cliRig(t);
+  // sql only reads: it never migrates, so the store is migrated first.
+  t.is((await cli('migrate')).code, 0);
   const refused = await cli('sql', "copy (select 1) to program 'true'");
   t.is(refused.code, 1);
   t.is(refused.stderr, 'otcwatch: COPY is refused: COPY reads and writes server files and programs; select the rows instead\n');
