@@ -27,6 +27,6 @@ export function registerExport(command: Command): void {
         const seconds = (performance.now() - started) / 1000;
         // stdout may be the data itself: the summary goes to stderr.
         printError(`exported ${rows} ${table} rows as ${format}${options.out ? ` to ${options.out}` : ''} in ${seconds.toFixed(2)} s`);
-     }, 'read');
+      }, 'read');
     });
 }
