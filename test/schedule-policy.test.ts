@@ -82,7 +82,7 @@ test(title('a source is never crawled twice at once: occurrences due while it is
   for (let i = 1; i < runs.length; i += 1) t.true(runs[i]!.started_at >= runs[i - 1]!.finished_at!, 'runs of one source never overlap');
 });
 
-test(title('stop lets the crawl in flight finish within the grace period, then aborts it: stored as partial, never left running'), async (t) => {
+test(title('stop lets the crawl in flight finish within the grace period, then aborts it: stored as cancelled, never left running'), async (t) => {
   const rig = await demoCrawlRig(t);
   await rig.source('demo-api');
   rig.market.faults.inject({ path: '/api/v1/ads', query: { page: '2' }, kind: 'slow', delayMs: 1500 });
@@ -96,7 +96,7 @@ test(title('stop lets the crawl in flight finish within the grace period, then a
   t.deepEqual(s.of('aborting').map((e) => e.reason), ['grace period of 200 ms over']);
   const runs = await runsOf(rig.store);
   t.is(runs.length, 1);
-  t.is(runs[0]!.status, 'partial');
+  t.is(runs[0]!.status, 'cancelled');
   t.regex(runs[0]!.error ?? '', /cancelled/);
   t.like(s.of('run')[0], { run: runs[0]!.id, status: 'cancelled' });
 });
