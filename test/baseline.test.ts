@@ -12,11 +12,12 @@ test(`a first crawl of 5,000 operators prints a handful of lines, stores 4,500 b
   const market = await startAdsServer(t, () => sellers);
   const receiver = await startWebhookReceiver(SECRET);
   t.teardown(() => receiver.close());
-  const { cli, env } = await cliRig(t);
+  const { cli, env } = await cliRig(t, { timeoutMs: 480_000 });
   env.OTCWATCH_WEBHOOK_URL = receiver.url;
   env.OTCWATCH_WEBHOOK_SECRET = SECRET;
 
   const first = await cli('crawl', 'demo-api', '--base-url', market.url, '--min-gap-ms', '0', '--concurrency', '4');
+  t.is(first.signal, null, 'not killed for taking too long');
   t.is(first.code, 0, first.stderr);
   const lines = first.stdout.trim().split('\n');
   t.log(lines.join('\n'));

@@ -14,7 +14,7 @@ test(`seller names and terms holding HTML, script, ESC sequences, NUL and WeChat
   const market = await startAdsServer(t, hostileAds);
   const receiver = await startWebhookReceiver(SECRET);
   t.teardown(() => receiver.close());
-  const { cli, env, dataDir } = await cliRig(t);
+  const { cli, env, dataDir } = await cliRig(t, { timeoutMs: 480_000 });
   const file = path.join(dataDir, 'alerts.jsonl');
   Object.assign(env, { OTCWATCH_ALERTS_FILE: file, OTCWATCH_WEBHOOK_URL: receiver.url, OTCWATCH_WEBHOOK_SECRET: SECRET });
 

@@ -23,9 +23,10 @@ export type CliWithEnv = (extraEnv: NodeJS.ProcessEnv, ...args: string[]) => Pro
  * Runs the real `otcwatch` bin (built from the sources as they are now) in
  * a child process against a store of its own: a temp data folder (PGlite),
  * or a fresh database when the suite runs on Postgres. Cleaned up after
- * the test.
+ * the test. A command still running after `timeoutMs`
+ * (default 300 s) is killed (`signal` says so).
  */
-export async function cliRig(t: ExecutionContext): Promise<{ cli: Cli; cliWith: CliWithEnv; dataDir: string; env: NodeJS.ProcessEnv }> {
+export async function cliRig(t: ExecutionContext, options: { timeoutMs?: number } = {}): Promise<{ cli: Cli; cliWith: CliWithEnv; dataDir: string; env: NodeJS.ProcessEnv }> {
   await ensureBuiltCli();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'otcwatch-cli-'));
   const env: NodeJS.ProcessEnv = { ...process.env, OTCWATCH_DATA: dataDir };
@@ -38,7 +39,7 @@ export async function cliRig(t: ExecutionContext): Promise<{ cli: Cli; cliWith: 
   t.teardown(() => rm(dataDir, { recursive: true, force: true }));
   const cliWith: CliWithEnv = (extraEnv, ...args) =>
     new Promise((resolve) => {
-      execFile(process.execPath, [OTCWATCH_BIN, ...args], { env: { ...env, ...extraEnv }, timeout: 300_000 }, (error, stdout, stderr) => {
+      execFile(process.execPath, [OTCWATCH_BIN, ...args], { env: { ...env, ...extraEnv }, timeout: options.timeoutMs ?? 300_000 }, (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         const signal = (error as { signal?: NodeJS.Signals | null } | null)?.signal ?? null;
         resolve({ code, signal, stdout, stderr });
