@@ -1,6 +1,7 @@
 import type { EvidenceFiles } from './evidence-files.ts';
 import type { Fetcher } from './fetcher.ts';
 import type { NormalizedListing, ParseFailure } from './listing.ts';
+import { pageRetryPolicy, retryTransient } from './page-retry.ts';
 import { PageError, type FetchedPage, type PageRequest, type SourceAdapter, type SourceConfig } from './source-adapter.ts';
 
 /** One page as the runner saw it: its evidence, and what the adapter made of it. */
@@ -74,6 +75,8 @@ export interface CrawlSourceOptions {
    */
   signal?: AbortSignal;
   onProgress?: (progress: CrawlProgress) => void;
+  /** How the page-retry backoff waits (see `page-retry.ts`); a timer when omitted. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /**
@@ -88,6 +91,10 @@ export interface CrawlSourceOptions {
  * (error envelope, layout change), is recorded as failed and makes the run
  * partial; the other pages' listings are kept. A request found in
  * `resumeFrom` is not fetched again: its stored next requests are followed.
+ * A page rejected as transient (busy envelope, captcha, cut short) is read
+ * again first (`page-retry.ts`), and a failed page asks the adapter what
+ * can be planned without it (`afterFailure`), so the pages after it are
+ * still read.
  *
  * @example
  * const result = await crawlSource({ adapter, source, fetcher, onPage: (page) => journal.write(page) });
@@ -111,6 +118,7 @@ export async function crawlSource(options: CrawlSourceOptions): Promise<CrawlRes
     }
   };
 
+  const retry = pageRetryPolicy(source.politeness, options.sleep);
   const visit = async (request: PageRequest) => {
     const key = requestKey(request);
     const read = options.resumeFrom?.get(key);
@@ -120,11 +128,13 @@ export async function crawlSource(options: CrawlSourceOptions): Promise<CrawlRes
       enqueue(read.next);
       return;
     }
-    const page = await crawlPage(adapter, source, fetcher, request, options);
+    const { outcome, attempts } = await retryTransient(() => crawlPage(adapter, source, fetcher, request, options), (p) => p !== null && p.transient, retry);
+    const page = outcome?.page ?? null;
     if (page === null) {
       cancelled = true;
       return;
     }
+    if (attempts > 1 && page.error !== null) page.error += ` (${attempts} attempts)`;
     await options.onPage?.(page);
     if (page.outcome === 'ok') tally.ok += 1;
     else {
@@ -132,7 +142,7 @@ export async function crawlSource(options: CrawlSourceOptions): Promise<CrawlRes
       tally.firstFailure ??= `${page.url}: ${page.error}`;
     }
     tally.listings += page.listings.length;
-    tally.parseFailures += page.failures.length;
+    tally.parseFailures += parseFailureCount([page]);
     enqueue(page.next);
     options.onProgress?.({
       pagesDone: tally.ok + tally.failed,
@@ -186,15 +196,16 @@ async function crawlPage(
   fetcher: Fetcher,
   request: PageRequest,
   options: Pick<CrawlSourceOptions, 'evidence' | 'signal'>,
-): Promise<CrawledPage | null> {
+): Promise<{ page: CrawledPage; transient: boolean } | null> {
   const { evidence, signal } = options;
+  const planPast = () => adapter.afterFailure?.(request, source) ?? [];
   let fetched: FetchedPage;
   try {
     fetched = await fetcher.fetch(request, { respectRobots: source.politeness.respectRobots, ...(signal ? { signal } : {}) });
   } catch (error) {
     if (signal?.aborted) return null;
     const status = (error as { status?: number }).status ?? null;
-    return failedPage(request, new Date(), status, (error as Error).message);
+    return { page: { ...failedPage(request, new Date(), status, (error as Error).message), next: planPast() }, transient: false };
   }
   const bodyPath = evidence ? await evidence.save(fetched.sha256, fetched.body, extensionOf(fetched)) : null;
   const base = {
@@ -210,12 +221,24 @@ async function crawlPage(
   };
   try {
     const parsed = adapter.parse(fetched, request, source);
-    return { ...base, outcome: 'ok', error: null, listings: parsed.listings, failures: parsed.failures, next: parsed.next };
+    return { page: { ...base, outcome: 'ok', error: null, listings: parsed.listings, failures: parsed.failures, next: parsed.next }, transient: false };
   } catch (error) {
     // A page failed as a layout change keeps its raw rows; its listings are dropped, never half-trusted.
     const failures = error instanceof PageError ? error.failures : [];
-    return { ...base, outcome: 'failed', error: (error as Error).message, listings: [], failures, next: [] };
+    const transient = error instanceof PageError && error.transient;
+    return { page: { ...base, outcome: 'failed', error: (error as Error).message, listings: [], failures, next: planPast() }, transient };
   }
+}
+
+/**
+ * Parse failures a crawl's pages hold: rows lost, and fields of kept rows
+ * that did not read or were cleaned — as many as the store records.
+ *
+ * @example
+ * parseFailureCount(result.pages); // 3
+ */
+export function parseFailureCount(pages: readonly CrawledPage[]): number {
+  return pages.reduce((n, page) => n + page.failures.length + page.listings.reduce((m, listing) => m + (listing.fieldFailures?.length ?? 0), 0), 0);
 }
 
 function failedPage(request: PageRequest, at: Date, status: number | null, error: string): CrawledPage {

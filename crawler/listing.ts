@@ -14,7 +14,10 @@ export interface NormalizedListing {
   side: ListingSide;
   asset: string;
   fiat: string;
-  price: string;
+  /** Null when the listing prints no readable price: negotiable (`priceNegotiable`), or unreadable (a `fieldFailures` entry says why). */
+  price: string | null;
+  /** The listing says its price is negotiable (面议, 私聊, negotiable); `price` is then null. Absent: false. */
+  priceNegotiable?: boolean;
   available: string | null;
   minOrder: string | null;
   maxOrder: string | null;
@@ -24,6 +27,12 @@ export interface NormalizedListing {
   completionRate: string | null;
   orderCount: number | null;
   monthOrderCount: number | null;
+  /**
+   * What could not be read in this row, or was cleaned before storing (a
+   * bad optional field, control characters removed, undecodable bytes):
+   * stored as parse failures linked to this listing's observation. Absent: none.
+   */
+  fieldFailures?: ParseFailure[];
 }
 
 export type ListingSide = 'buy' | 'sell';
@@ -32,7 +41,14 @@ export type ListingSide = 'buy' | 'sell';
 export interface PaymentMethodRef {
   code: string | null;
   raw: string;
+  /** What the listing says of it: `accepted`, or `refused` (不收支付宝, "no Alipay"). Absent: accepted. */
+  stance?: PaymentStance;
+  /** Where it was read: a method field of the platform, an icon or badge (alt, title, class, file name), or free text. Absent: structured. */
+  source?: PaymentMethodSource;
 }
+
+export type PaymentStance = 'accepted' | 'refused';
+export type PaymentMethodSource = 'structured' | 'icon' | 'text';
 
 /** A row the parser could not turn into a listing; nothing is dropped silently. */
 export interface ParseFailure {

@@ -24,6 +24,15 @@ export interface SourceAdapter {
   readonly defaultPoliteness?: Partial<PolitenessConfig>;
   startRequests(source: SourceConfig): PageRequest[];
   parse(page: FetchedPage, request: PageRequest, source: SourceConfig): ParsedPage;
+  /**
+   * The requests that can be planned without a page that failed (after its
+   * retries): the next page number or offset, so one failed page does not
+   * end the crawl. Called by the crawl runner for each failed page; none
+   * when absent. A request planned here should not plan past a second
+   * failure in a row (see `pastFailure`), or a source that has ended would
+   * be paged until the page cap.
+   */
+  afterFailure?(request: PageRequest, source: SourceConfig): PageRequest[];
 }
 
 export type SourceKind = 'api' | 'html' | 'browser' | 'declarative';
@@ -50,6 +59,10 @@ export interface PolitenessConfig {
   minGapMs: number;
   /** Honour robots.txt; a source may set false explicitly. */
   respectRobots: boolean;
+  /** Times a page that failed as transient (a busy envelope, a captcha, a cut page) is fetched again. @default 2 */
+  pageRetries?: number;
+  /** Wait before the first such retry; doubles on each. @default 2000 */
+  pageRetryDelayMs?: number;
 }
 
 export interface PageRequest {
@@ -78,6 +91,18 @@ export interface FetchedPage {
   sha256: string;
   /** Paths of evidence files written for this page (browser screenshots, rendered HTML). */
   evidence?: { screenshotPath?: string; screenshotSha256?: string };
+  /** Byte runs of the body that are not valid in its charset (decoded as U+FFFD); absent when none or not checked. */
+  undecodable?: UndecodableBytes[];
+}
+
+/** A run of body bytes the decoder could not read: kept as hex so a parse failure can show what the server really sent. */
+export interface UndecodableBytes {
+  /** Offset of the first bad byte in the body. */
+  offset: number;
+  /** The bad bytes, `c3 28`. */
+  hex: string;
+  /** The decoded text around them, U+FFFD in their place: how a field's text is matched back to its bytes. */
+  context: string;
 }
 
 export interface ParsedPage {
@@ -91,15 +116,40 @@ export interface ParsedPage {
  * change). It may carry the rows that failed to parse, so a page failed as a
  * layout change still keeps its raw rows as evidence.
  *
+ * A `transient` page error (a "system busy" envelope, a captcha, a page cut
+ * short) is fetched again by the crawl runner before the page fails.
+ *
  * @example
  * throw new PageError(`${url}: 5 of 5 rows failed to parse — layout changed?`, { failures });
+ * throw new PageError(`${url}: error envelope code 5003: 系统繁忙`, { transient: true });
  */
 export class PageError extends Error {
   override readonly name = 'PageError';
   readonly failures: ParseFailure[];
+  /** The page may read fine when fetched again: a "system busy" envelope, a captcha, a page cut short. */
+  readonly transient: boolean;
 
-  constructor(message: string, options?: ErrorOptions & { failures?: ParseFailure[] }) {
+  constructor(message: string, options?: ErrorOptions & { failures?: ParseFailure[]; transient?: boolean }) {
     super(message, options);
     this.failures = options?.failures ?? [];
+    this.transient = options?.transient ?? false;
   }
+}
+
+/**
+ * Marks a request planned past a failed page, so the adapter's
+ * `afterFailure` does not plan past a second failure in a row.
+ *
+ * @example
+ * afterFailure(request, source) {
+ *   return isPastFailure(request) ? [] : [pastFailure(nextPageRequest(request))];
+ * }
+ */
+export function pastFailure(request: PageRequest): PageRequest {
+  return { ...request, meta: { ...request.meta, pastFailure: true } };
+}
+
+/** Whether a request was planned past a failed page (see `pastFailure`). */
+export function isPastFailure(request: PageRequest): boolean {
+  return request.meta?.pastFailure === true;
 }

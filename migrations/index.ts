@@ -4,6 +4,7 @@ import * as alerts from './0002-alerts.ts';
 import * as scoresSchedules from './0003-scores-schedules.ts';
 import * as investigatorViews from './0004-investigator-views.ts';
 import * as durableRuns from './0005-durable-runs.ts';
+import * as listingsInContext from './0006-listings-in-context.ts';
 import * as baselineAlerts from './0008-baseline-alerts.ts';
 import * as hostSlots from './0009-host-slots.ts';
 import * as runFacts from './0010-run-facts.ts';
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   '0003-scores-schedules': scoresSchedules,
   '0004-investigator-views': investigatorViews,
   '0005-durable-runs': durableRuns,
+  '0006-listings-in-context': listingsInContext,
   '0008-baseline-alerts': baselineAlerts,
   '0009-host-slots': hostSlots,
   '0010-run-facts': runFacts,

@@ -27,6 +27,7 @@ export async function summarizeRun(db: Kysely<Database>, runId: number): Promise
     .innerJoin('payment_methods as pm', 'pm.code', 'lpm.method_code')
     .innerJoin('listing_observations as o', (j) => j.onRef('o.run_id', '=', 'lpm.run_id').onRef('o.listing_id', '=', 'lpm.listing_id'))
     .where('lpm.run_id', '=', runId)
+    .where('lpm.stance', '=', 'accepted')
     .where('pm.is_domestic', '=', true)
     .groupBy('pm.code')
     .select(['pm.code', sql<number>`count(*)::int`.as('listings'), sql<number>`count(distinct o.operator_id)::int`.as('operators')])

@@ -143,7 +143,9 @@ export interface ListingObservationsTable {
   operator_id: number;
   observed_at: Timestamp;
   operator_name: string;
-  price: Decimal;
+  /** Null when negotiable (`price_negotiable`) or unreadable (a parse failure linked by `observation_id` says why). */
+  price: Decimal | null;
+  price_negotiable: ColumnType<boolean, boolean | undefined, boolean>;
   available: Decimal | null;
   min_order: Decimal | null;
   max_order: Decimal | null;
@@ -165,7 +167,14 @@ export interface ListingPaymentMethodsTable {
   raw_text: string;
   /** The journalled request (run_pages) that wrote this row; null for rows older than durable runs. */
   request_key: ColumnType<string | null, string | null | undefined, string | null>;
+  /** `refused` for a method the listing says it does not take (不收支付宝): stored, never counted as the listing's. */
+  stance: ColumnType<PaymentStance, PaymentStance | undefined, PaymentStance>;
+  /** Where it was read: the platform's method field, an icon, or free text. */
+  source: ColumnType<PaymentMethodSource, PaymentMethodSource | undefined, PaymentMethodSource>;
 }
+
+export type PaymentStance = 'accepted' | 'refused';
+export type PaymentMethodSource = 'structured' | 'icon' | 'text';
 
 export interface PaymentMethodsTable {
   code: string;
@@ -186,6 +195,8 @@ export interface ParseFailuresTable {
   raw: string;
   error: string;
   field_path: string | null;
+  /** The observation a field failure belongs to (its row was kept); null when the whole row was lost. */
+  observation_id: number | null;
   created_at: CreatedAt;
   /** The journalled request (run_pages) that wrote this row; null for rows older than durable runs. */
   request_key: ColumnType<string | null, string | null | undefined, string | null>;

@@ -1,7 +1,8 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { CrawledPage } from '../crawler/crawl-runner.ts';
 import type { NormalizedListing } from '../crawler/listing.ts';
-import type { Database, RunStatus } from './schema.ts';
+import { observationRow, parseFailureRow, paymentMethodRows } from './observation-rows.ts';
+import type { Database, ParseFailuresTable, RunStatus } from './schema.ts';
 
 /**
  * One page of a crawl as the store records it: the crawl runner's page. A
@@ -57,15 +58,10 @@ export async function writeRunPages(db: Kysely<Database>, batch: { runId: number
     const sightings = firstSightings(pages, evidenceIds);
     const operatorIds = await upsertOperators(trx, batch.platform, sightings);
     const listingIds = await upsertListings(trx, batch.platform, sightings, operatorIds);
-    const observed = await insertObservations(trx, batch.runId, sightings, operatorIds, listingIds);
+    const { observed, fieldFailures } = await insertObservations(trx, batch.runId, sightings, operatorIds, listingIds);
     await insertPaymentMethods(trx, batch.runId, sightings.filter((s) => observed.has(listingIds.get(s.listing.listingKey)!)), listingIds);
-    const failures = pages.flatMap((p) => p.failures.map((f) => ({ ...f, requestKey: p.requestKey })));
-    for (const rows of chunks(failures)) {
-      await trx
-        .insertInto('parse_failures')
-        .values(rows.map((f) => ({ run_id: batch.runId, url: f.url, raw: f.raw, error: f.error, field_path: f.fieldPath, request_key: f.requestKey })))
-        .execute();
-    }
+    const failures = [...pages.flatMap((p) => p.failures.map((f) => ({ ...parseFailureRow(f, { runId: batch.runId }), request_key: p.requestKey }))), ...fieldFailures];
+    for (const rows of chunks(failures)) await trx.insertInto('parse_failures').values(rows).execute();
     await insertJournal(trx, batch.runId, pages, evidenceIds);
   };
   // Inside a caller's transaction (writeSnapshot) the pages join it; alone they get their own.
@@ -260,43 +256,38 @@ async function upsertListings(
   return ids;
 }
 
+/** Inserts the observations; returns the listings observed and the parse failures of their fields, linked to their observations. */
 async function insertObservations(
   trx: Transaction<Database>,
   runId: number,
   sightings: Sighting[],
   operatorIds: Map<string, number>,
   listingIds: Map<string, number>,
-): Promise<Set<number>> {
+): Promise<{ observed: Set<number>; fieldFailures: Insertable<ParseFailuresTable>[] }> {
   const observed = new Set<number>();
+  const fieldFailures: Insertable<ParseFailuresTable>[] = [];
   for (const batch of chunks(sightings)) {
     const rows = await trx
       .insertInto('listing_observations')
       .values(
         batch.map(({ listing, observedAt, evidenceId, requestKey }) => ({
-          run_id: runId,
-          listing_id: listingIds.get(listing.listingKey)!,
-          operator_id: operatorIds.get(listing.operatorKey)!,
-          observed_at: observedAt,
-          operator_name: listing.operatorName,
-          price: listing.price,
-          available: listing.available,
-          min_order: listing.minOrder,
-          max_order: listing.maxOrder,
-          terms: listing.terms,
-          completion_rate: listing.completionRate,
-          order_count: listing.orderCount,
-          month_order_count: listing.monthOrderCount,
-          evidence_id: evidenceId,
+          ...observationRow(listing, { runId, listingId: listingIds.get(listing.listingKey)!, operatorId: operatorIds.get(listing.operatorKey)!, observedAt, evidenceId }),
           request_key: requestKey,
         })),
       )
       // Seen on an earlier page of the run: that sighting stands.
       .onConflict((oc) => oc.columns(['run_id', 'listing_id']).doNothing())
-      .returning('listing_id')
+      .returning(['id', 'listing_id'])
       .execute();
+    const observationIds = new Map(rows.map((row) => [row.listing_id, row.id]));
+    for (const { listing, requestKey } of batch) {
+      const observationId = observationIds.get(listingIds.get(listing.listingKey)!);
+      if (observationId === undefined) continue;
+      for (const failure of listing.fieldFailures ?? []) fieldFailures.push({ ...parseFailureRow(failure, { runId, observationId }), request_key: requestKey });
+    }
     for (const row of rows) observed.add(row.listing_id);
   }
-  return observed;
+  return { observed, fieldFailures };
 }
 
 async function insertPaymentMethods(
@@ -305,15 +296,9 @@ async function insertPaymentMethods(
   sightings: Sighting[],
   listingIds: Map<string, number>,
 ): Promise<void> {
-  const rows = sightings.flatMap(({ listing, requestKey }) => {
-    const seen = new Set<string>();
-    return listing.paymentMethods.flatMap((method) => {
-      const methodKey = method.code ?? `unknown:${method.raw}`;
-      if (seen.has(methodKey)) return [];
-      seen.add(methodKey);
-      return [{ run_id: runId, listing_id: listingIds.get(listing.listingKey)!, method_key: methodKey, method_code: method.code, raw_text: method.raw, request_key: requestKey }];
-    });
-  });
+  const rows = sightings.flatMap(({ listing, requestKey }) =>
+    paymentMethodRows(listing, { runId, listingId: listingIds.get(listing.listingKey)! }).map((row) => ({ ...row, request_key: requestKey })),
+  );
   for (const batch of chunks(rows)) await trx.insertInto('listing_payment_methods').values(batch).execute();
 }
 

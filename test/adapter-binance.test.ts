@@ -51,9 +51,9 @@ test.serial(title('params narrow the matrix and send payTypes as one filter'), a
 test.serial(title('more than half of a page failing fails the page; half is only row failures'), async (t) => {
   const rig = await adapterCrawlRig(t, binanceKit);
   await rig.source({ assets: ['USDT'], sides: ['sell'] });
-  // 20 rows a page: 10 bad rows on page 1 are row failures, 11 on page 2 fail the page.
-  rig.server.inject({ book: SELLERS_BOOK, page: 1, kind: 'rows', mutate: (row, i) => (i < 10 ? setField(row, 'adv.price', 'N/A') : row) });
-  rig.server.inject({ book: SELLERS_BOOK, page: 2, kind: 'rows', mutate: (row, i) => (i < 11 ? setField(row, 'adv.price', 'N/A') : row) });
+  // 20 rows a page: 10 rows without a price on page 1 are row failures, 11 on page 2 fail the page.
+  rig.server.inject({ book: SELLERS_BOOK, page: 1, kind: 'rows', mutate: (row, i) => (i < 10 ? setField(row, 'adv.price', null) : row) });
+  rig.server.inject({ book: SELLERS_BOOK, page: 2, kind: 'rows', mutate: (row, i) => (i < 11 ? setField(row, 'adv.price', null) : row) });
   const result = await rig.crawl();
   t.is(result.status, 'partial');
   t.regex(result.error ?? '', /USDT\/CNY sellers' ads, page 2: .*11 of 20 rows failed to parse — layout changed\?/);

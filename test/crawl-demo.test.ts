@@ -146,15 +146,17 @@ test(title('a 5xx on one page makes the run partial and keeps the other pages'),
   t.deepEqual(evidence.map((e) => [e.outcome, e.http_status]), [['ok', 200], ['failed', 500]]);
 });
 
-test(title('a malformed row is a parse failure with its raw text; the other rows are stored'), async (t) => {
+test(title('a row whose price does not read is stored with a null price and a parse failure with its raw text'), async (t) => {
   const rig = await demoCrawlRig(t);
   await rig.source('demo-api');
   rig.market.faults.inject({ path: '/api/v1/ads', query: { page: '1' }, kind: 'malformed-row' });
   const result = await rig.crawl('demo-api');
   t.is(result.status, 'complete');
   t.is(result.parseFailures, 1);
-  t.is(result.listings, rig.market.state().ads.length - 1);
+  t.is(result.listings, rig.market.state().ads.length);
   const failure = await rig.store.db.selectFrom('parse_failures').selectAll().executeTakeFirstOrThrow();
+  const observation = await rig.store.db.selectFrom('listing_observations').selectAll().where('id', '=', failure.observation_id!).executeTakeFirstOrThrow();
+  t.is(observation.price, null);
   t.regex(failure.raw, /"price":"N\/A"/);
   t.regex(failure.error, /N\/A/);
   t.is(failure.field_path, 'price');

@@ -29,16 +29,18 @@ test(title('sources try --fixture prints the rows, the parse failures and the ne
   const { cli, dataDir } = await cliRig(t);
   const text = await cli('sources', 'try', CN_BOARD, '--fixture', CN_PAGE);
   t.is(text.code, 0, text.stderr);
-  t.regex(text.stdout, /listings \(4\):/);
+  t.regex(text.stdout, /listings \(5\):/);
   t.regex(text.stdout, /88123 +\| id:10086 +\| 金沙承兑 +\| sell \| USDT +\| CNY +\| +7\.25 \| +2500 \| 500-50000 +\| alipay,wechat_pay,unionpay,digi/);
-  t.regex(text.stdout, /parse failures \(1\):[\s\S]*price +\| price: "面议" is not a decimal number/);
+  t.regex(text.stdout, /88125 +\| [^|]+\| [^|]+\| sell \| USDT +\| CNY +\| negotiable \|/);
+  t.regex(text.stdout, /parse failures \(1\):[\s\S]*price +\| price: "面议" is a negotiable price/);
   t.regex(text.stdout, /next page: GET https:\/\/otc-board\.example\/otc\/usdt\/sell\?page=2/);
 
   const json = await cli('sources', 'try', CN_BOARD, '--fixture', CN_PAGE, '--json');
   t.is(json.code, 0, json.stderr);
-  const parsed = JSON.parse(json.stdout) as { listings: { listingKey: string }[]; failures: unknown[]; next: { url: string }[] };
-  t.is(parsed.listings.length, 4);
-  t.is(parsed.failures.length, 1);
+  const parsed = JSON.parse(json.stdout) as { listings: { listingKey: string; priceNegotiable: boolean; fieldFailures: unknown[] }[]; failures: unknown[]; next: { url: string }[] };
+  t.is(parsed.listings.length, 5);
+  t.deepEqual(parsed.failures, [], 'no row is lost');
+  t.deepEqual(parsed.listings.filter((l) => l.priceNegotiable).map((l) => [l.listingKey, l.fieldFailures.length]), [['88125', 1]]);
   t.deepEqual(parsed.next.map((n) => n.url), ['https://otc-board.example/otc/usdt/sell?page=2']);
 
   t.deepEqual(await readdir(dataDir), [], 'no store was opened, no evidence written');

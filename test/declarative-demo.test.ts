@@ -39,15 +39,16 @@ test(title('a declarative source follows the marketplace from tick to tick like 
   t.deepEqual(await runObservations(rig.store, json.runId), await runObservations(rig.store, api.runId));
 });
 
-test(title('a malformed row is a parse failure with its raw row, exactly as with the coded adapter'), async (t) => {
+test(title('a row whose price does not read is kept with a parse failure and its raw row, exactly as with the coded adapter'), async (t) => {
   const rig = await demoCrawlRig(t);
   await addShippedSource(rig.store, 'demo-board.yaml', rig.market.url);
   rig.market.faults.inject({ path: '/market', query: { page: '1' }, kind: 'malformed-row' });
   const result = await rig.crawl('demo-board');
   t.is(result.status, 'complete', result.error ?? '');
   t.is(result.parseFailures, 1);
-  t.is(result.listings, rig.market.state().ads.length - 1);
+  t.is(result.listings, rig.market.state().ads.length);
   const failure = await rig.store.db.selectFrom('parse_failures').selectAll().where('run_id', '=', result.runId).executeTakeFirstOrThrow();
+  t.not(failure.observation_id, null);
   t.is(failure.field_path, 'price');
   t.regex(failure.error, /N\/A/);
   t.regex(failure.raw, /^<tr class="ad"/);

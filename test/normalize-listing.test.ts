@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import test from 'ava';
-import type { ListingSide } from '../crawler/listing.ts';
+import type { ListingSide, NormalizedListing } from '../crawler/listing.ts';
+import { parseJsonText } from '../crawler/normalize/json-text.ts';
 import { listingKeyOf, operatorKeyOf } from '../crawler/normalize/identity.ts';
 import { normalizeListing, type RawListing } from '../crawler/normalize/listing.ts';
 import { RowParseError } from '../crawler/normalize/normalize-error.ts';
@@ -34,18 +35,20 @@ test('normalizeListing reads a Binance-shaped row', (t) => {
     asset: 'USDT',
     fiat: 'CNY',
     price: '7.26',
+    priceNegotiable: false,
     available: '1520.33',
     minOrder: '500',
     maxOrder: '11037.59',
     paymentMethods: [
-      { code: 'alipay', raw: 'Alipay' },
-      { code: 'wechat_pay', raw: 'WeChat' },
-      { code: 'cn_bank_card', raw: 'Bank Transfer (China)' },
+      { code: 'alipay', raw: 'Alipay', stance: 'accepted', source: 'structured' },
+      { code: 'wechat_pay', raw: 'WeChat', stance: 'accepted', source: 'structured' },
+      { code: 'cn_bank_card', raw: 'Bank Transfer (China)', stance: 'accepted', source: 'structured' },
     ],
     terms: null,
     completionRate: '0.987',
     orderCount: 9321,
     monthOrderCount: 812,
+    fieldFailures: [],
   });
 });
 
@@ -99,9 +102,9 @@ test('normalizeListing reads an HTX-shaped row (numbers, percent rate, Han metho
   t.is(listing.operatorKey, 'id:88812345');
   t.is(listing.completionRate, '0.98');
   t.deepEqual(listing.paymentMethods, [
-    { code: 'cn_bank_card', raw: '银行卡' },
-    { code: 'alipay', raw: '支付宝' },
-    { code: 'wechat_pay', raw: '微信' },
+    { code: 'cn_bank_card', raw: '银行卡', stance: 'accepted', source: 'structured' },
+    { code: 'alipay', raw: '支付宝', stance: 'accepted', source: 'structured' },
+    { code: 'wechat_pay', raw: '微信', stance: 'accepted', source: 'structured' },
   ]);
 });
 
@@ -128,9 +131,9 @@ test('normalizeListing reads a Bybit-shaped row, scanning remarks for methods', 
     { platform: 'bybit' },
   );
   t.deepEqual(listing.paymentMethods, [
-    { code: 'alipay', raw: 'Alipay' },
-    { code: null, raw: 'Bybit method 17' },
-    { code: 'cn_bank_card', raw: '银行卡' },
+    { code: 'alipay', raw: 'Alipay', stance: 'accepted', source: 'structured' },
+    { code: null, raw: 'Bybit method 17', stance: 'accepted', source: 'structured' },
+    { code: 'cn_bank_card', raw: '银行卡', stance: 'accepted', source: 'text' },
   ]);
   t.is(listing.completionRate, '0.97');
   t.is(listing.terms, '只收支付宝，秒放，也可银行卡');
@@ -173,10 +176,10 @@ test('normalizeListing reads an HTML board row: printed amounts, range text, bla
     monthOrderCount: null,
   });
   t.deepEqual(listing.paymentMethods, [
-    { code: 'alipay', raw: '支付宝' },
-    { code: 'unionpay', raw: '雲閃付' },
-    { code: null, raw: 'QQ钱包' },
-    { code: 'wechat_pay', raw: 'WeChat' },
+    { code: 'alipay', raw: '支付宝', stance: 'accepted', source: 'structured' },
+    { code: 'unionpay', raw: '雲閃付', stance: 'accepted', source: 'structured' },
+    { code: null, raw: 'QQ钱包', stance: 'accepted', source: 'structured' },
+    { code: 'wechat_pay', raw: 'WeChat', stance: 'accepted', source: 'text' },
   ]);
   t.regex(listing.listingKey, /^h:[0-9a-f]{24}$/);
 });
@@ -193,7 +196,7 @@ test('optional fields absent, null or blank come out null', (t) => {
 test('min/max fields win over the range text, and bank reads by fiat', (t) => {
   const listing = normalizeListing({ ...binanceRow, fiat: 'USD', limits: '1 - 2', paymentMethods: ['BANK'] }, { platform: 'binance' });
   t.like(listing, { minOrder: '500', maxOrder: '11037.59' });
-  t.deepEqual(listing.paymentMethods, [{ code: 'bank_transfer', raw: 'BANK' }]);
+  t.deepEqual(listing.paymentMethods, [{ code: 'bank_transfer', raw: 'BANK', stance: 'accepted', source: 'structured' }]);
 });
 
 test('sides in every spelling are the advertiser side', (t) => {
@@ -221,8 +224,8 @@ test('completion rates come out as fractions', (t) => {
   }
 });
 
-/** Each broken field, the path its failure must carry, and what the message must say. */
-const failures: Array<[Partial<RawListing>, string, string]> = [
+/** Each field without which there is no listing: the row is lost, a parse failure naming the field. */
+const lostRows: Array<[Partial<RawListing>, string, string]> = [
   [{ operatorName: undefined }, 'operatorName', 'operatorName: undefined is not text'],
   [{ operatorName: '  ' }, 'operatorName', 'operatorName: "  " is empty'],
   [{ operatorId: 1.5 }, 'operatorId', 'operatorId: 1.5 is not an exact id'],
@@ -231,52 +234,118 @@ const failures: Array<[Partial<RawListing>, string, string]> = [
   [{ side: 1 }, 'side', 'side: 1 is not text'],
   [{ asset: 'N/A' }, 'asset', 'asset: "N/A" is not an asset ticker'],
   [{ fiat: 'XYZ' }, 'fiat', 'fiat: "XYZ" is not a known fiat currency'],
-  [{ price: 'N/A' }, 'price', 'price: "N/A" is not a decimal number'],
   [{ price: undefined }, 'price', 'price: undefined is not a decimal number'],
-  [{ price: '0.00' }, 'price', 'price: "0.00" is zero'],
-  [{ price: '7.25 / 7.30' }, 'price', 'price: "7.25 / 7.30" holds more than one number'],
-  [{ available: 'lots' }, 'available', 'available: "lots" is not a decimal number'],
-  [{ minOrder: '-5' }, 'minOrder', 'minOrder: "-5" is negative'],
-  [{ maxOrder: '1.2.3' }, 'maxOrder', 'maxOrder: "1.2.3" has malformed digit grouping'],
-  [{ minOrder: '50000', maxOrder: '500' }, 'minOrder', 'minOrder: "50000" is above maxOrder "500"'],
-  [{ minOrder: null, maxOrder: null, limits: '50,000 - 500' }, 'limits', 'limits: "50,000 - 500" has its minimum 50000 above its maximum 500'],
-  [{ minOrder: null, maxOrder: null, limits: '面议' }, 'limits', 'limits: "面议" is not a range'],
-  [{ paymentMethods: 'ALIPAY' as unknown as unknown[] }, 'paymentMethods', 'paymentMethods: "ALIPAY" is not a list'],
-  [{ paymentMethods: ['Alipay', 42] }, 'paymentMethods[1]', 'paymentMethods[1]: 42 is not text'],
-  [{ paymentMethods: ['Alipay', ''] }, 'paymentMethods[1]', 'paymentMethods[1]: "" is empty'],
-  [{ paymentMethodText: 42 as unknown as string }, 'paymentMethodText', 'paymentMethodText: 42 is not text'],
-  [{ terms: { text: 'x' } }, 'terms', 'terms: {"text":"x"} is not text'],
-  [{ completionRate: '98', completionRateScale: 'fraction' }, 'completionRate', 'completionRate: "98" is above 100%; if the site prints a percentage, set completionRateScale: "percent"'],
-  [{ completionRate: '101%' }, 'completionRate', 'completionRate: "101%" is above 100%'],
-  [{ completionRate: 'high' }, 'completionRate', 'completionRate: "high" is not a decimal number'],
-  [{ orderCount: '6890.1234' }, 'orderCount', 'orderCount: "6890.1234" is not a whole number'],
-  [{ orderCount: -1 }, 'orderCount', 'orderCount: "-1" is negative'],
-  [{ orderCount: '1e30' }, 'orderCount', 'orderCount: "1e30" uses exponent notation'],
-  [{ monthOrderCount: 'many' }, 'monthOrderCount', 'monthOrderCount: "many" is not a decimal number'],
+  [{ price: '' }, 'price', 'price: "" is empty'],
   [{ listingId: 2 ** 60 }, 'listingId', 'listingId: 1152921504606847000 is not an exact id'],
 ];
 
-for (const [patch, fieldPath, message] of failures) {
-  test(`normalizeListing fails at ${fieldPath} for ${JSON.stringify(patch)}`, (t) => {
+for (const [patch, fieldPath, message] of lostRows) {
+  test(`normalizeListing loses the row at ${fieldPath} for ${JSON.stringify(patch)}`, (t) => {
     const error = t.throws(() => normalizeListing({ ...binanceRow, ...patch }, { platform: 'binance' }), { instanceOf: RowParseError });
     t.is(error?.fieldPath, fieldPath);
     t.true(error?.message.startsWith(message), `${error?.message}\nshould start with\n${message}`);
   });
 }
 
-test('failures carry the adapter’s own field paths', (t) => {
+/** Each field that may not read while the listing still stands: it comes out null (or left out), with a field failure naming it. */
+const keptRows: Array<[Partial<RawListing>, string, string, Partial<NormalizedListing>]> = [
+  [{ price: 'N/A' }, 'price', 'price: "N/A" is not a decimal number', { price: null, priceNegotiable: false }],
+  [{ price: '0.00' }, 'price', 'price: "0.00" is zero', { price: null }],
+  [{ price: '7.25 / 7.30' }, 'price', 'price: "7.25 / 7.30" holds more than one number', { price: null }],
+  [{ price: '面议' }, 'price', 'price: "面议" is a negotiable price', { price: null, priceNegotiable: true }],
+  [{ price: '私聊' }, 'price', 'price: "私聊" is a negotiable price', { price: null, priceNegotiable: true }],
+  [{ price: 'Negotiable' }, 'price', 'price: "Negotiable" is a negotiable price', { price: null, priceNegotiable: true }],
+  [{ price: '价格面议' }, 'price', 'price: "价格面议" is a negotiable price', { price: null, priceNegotiable: true }],
+  [{ available: 'lots' }, 'available', 'available: "lots" is not a decimal number', { available: null, price: '7.26' }],
+  [{ minOrder: '-5' }, 'minOrder', 'minOrder: "-5" is negative', { minOrder: null, maxOrder: '11037.59' }],
+  [{ maxOrder: '1.2.3' }, 'maxOrder', 'maxOrder: "1.2.3" has malformed digit grouping', { minOrder: '500', maxOrder: null }],
+  [{ minOrder: '50000', maxOrder: '500' }, 'minOrder', 'minOrder: "50000" is above maxOrder "500"', { minOrder: null, maxOrder: null }],
+  [{ minOrder: null, maxOrder: null, limits: '50,000 - 500' }, 'limits', 'limits: "50,000 - 500" has its minimum 50000 above its maximum 500', { minOrder: null, maxOrder: null }],
+  [{ minOrder: null, maxOrder: null, limits: '面议' }, 'limits', 'limits: "面议" is not a range', { minOrder: null, maxOrder: null }],
+  [{ paymentMethods: 'ALIPAY' as unknown as unknown[] }, 'paymentMethods', 'paymentMethods: "ALIPAY" is not a list', { paymentMethods: [] }],
+  [{ paymentMethods: ['Alipay', 42] }, 'paymentMethods[1]', 'paymentMethods[1]: 42 is not text', { paymentMethods: [{ code: 'alipay', raw: 'Alipay', stance: 'accepted', source: 'structured' }] }],
+  [{ paymentMethods: ['Alipay', ''] }, 'paymentMethods[1]', 'paymentMethods[1]: "" is empty', { paymentMethods: [{ code: 'alipay', raw: 'Alipay', stance: 'accepted', source: 'structured' }] }],
+  [{ paymentMethods: [], paymentMethodText: 42 as unknown as string }, 'paymentMethodText', 'paymentMethodText: 42 is not text', { paymentMethods: [] }],
+  [{ terms: { text: 'x' } }, 'terms', 'terms: {"text":"x"} is not text', { terms: null }],
+  [{ completionRate: '98', completionRateScale: 'fraction' }, 'completionRate', 'completionRate: "98" is above 100%; if the site prints a percentage, set completionRateScale: "percent"', { completionRate: null }],
+  [{ completionRate: '101%' }, 'completionRate', 'completionRate: "101%" is above 100%', { completionRate: null }],
+  [{ completionRate: 'high' }, 'completionRate', 'completionRate: "high" is not a decimal number', { completionRate: null }],
+  [{ orderCount: '6890.1234' }, 'orderCount', 'orderCount: "6890.1234" is not a whole number', { orderCount: null }],
+  [{ orderCount: -1 }, 'orderCount', 'orderCount: "-1" is negative', { orderCount: null }],
+  [{ orderCount: '1e30' }, 'orderCount', 'orderCount: "1e30" uses exponent notation', { orderCount: null }],
+  [{ monthOrderCount: 'many' }, 'monthOrderCount', 'monthOrderCount: "many" is not a decimal number', { monthOrderCount: null }],
+];
+
+for (const [patch, fieldPath, message, expected] of keptRows) {
+  test(`normalizeListing keeps the row, ${fieldPath} noted, for ${JSON.stringify(patch)}`, (t) => {
+    const listing = normalizeListing({ ...binanceRow, ...patch }, { platform: 'binance', url: 'https://p2p.example/search' });
+    t.like(listing, { listingKey: '11581234567890123456', operatorKey: 'id:s8f1c0e2a9b7d4', operatorName: '金沙承兑', ...expected });
+    t.is(listing.fieldFailures?.length, 1, JSON.stringify(listing.fieldFailures));
+    const [failure] = listing.fieldFailures!;
+    t.is(failure?.fieldPath, fieldPath);
+    t.is(failure?.url, 'https://p2p.example/search');
+    t.true(failure?.error.startsWith(message), `${failure?.error}\nshould start with\n${message}`);
+  });
+}
+
+test('field failures carry the adapter’s own field paths', (t) => {
   const fieldPaths = { price: 'adv.price', paymentMethods: 'adv.tradeMethods', completionRate: 'advertiser.monthFinishRate' };
   const cases: Array<[Partial<RawListing>, string]> = [
     [{ price: 'N/A' }, 'adv.price: "N/A" is not a decimal number'],
     [{ paymentMethods: ['Alipay', null] }, 'adv.tradeMethods[1]: null is not text'],
     [{ completionRate: 'x' }, 'advertiser.monthFinishRate: "x" is not a decimal number'],
-    [{ side: '?' }, 'side: "?" is not a side'],
   ];
   for (const [patch, message] of cases) {
-    const error = t.throws(() => normalizeListing({ ...binanceRow, ...patch }, { platform: 'binance', fieldPaths }), { instanceOf: RowParseError });
-    t.true(error?.message.startsWith(message), `${error?.message} should start with ${message}`);
-    t.is(error?.fieldPath, message.slice(0, message.indexOf(':')));
+    const [failure] = normalizeListing({ ...binanceRow, ...patch }, { platform: 'binance', fieldPaths }).fieldFailures ?? [];
+    t.true(failure?.error.startsWith(message), `${failure?.error} should start with ${message}`);
+    t.is(failure?.fieldPath, message.slice(0, message.indexOf(':')));
   }
+  const error = t.throws(() => normalizeListing({ ...binanceRow, side: '?' }, { platform: 'binance', fieldPaths }), { instanceOf: RowParseError });
+  t.true(error?.message.startsWith('side: "?" is not a side'));
+});
+
+test('control characters are removed from every text, noted, and the seller keeps its key', (t) => {
+  const listing = normalizeListing({ ...binanceRow, operatorName: '金沙\u0000承兑\u0007', terms: 'fast\u0000 release\nline two' }, { platform: 'binance' });
+  t.is(listing.operatorName, '金沙承兑');
+  t.is(listing.terms, 'fast release\nline two');
+  t.is(listing.operatorKey, 'id:s8f1c0e2a9b7d4');
+  t.deepEqual(
+    listing.fieldFailures?.map((f) => [f.fieldPath, f.error]),
+    [
+      ['operatorName', 'operatorName: removed 2 control characters (U+0000, U+0007) from "金沙\\u0000承兑\\u0007"'],
+      ['terms', 'terms: removed 1 control character (U+0000) from "fast\\u0000 release\\nline two"'],
+    ],
+  );
+});
+
+test('undecodable text is kept and noted with the raw bytes the page recorded', (t) => {
+  const undecodable = [{ offset: 4120, hex: 'e9 87', context: '"nickName":"王\uFFFD财","price"' }];
+  const listing = normalizeListing({ ...binanceRow, operatorName: '王\uFFFD财' }, { platform: 'binance', undecodable });
+  t.is(listing.operatorName, '王\uFFFD财');
+  t.deepEqual(listing.fieldFailures?.map((f) => f.error), ['operatorName: invalid byte sequence in "王\uFFFD财" (kept as U+FFFD); raw bytes at byte 4120: e9 87']);
+  const unknown = normalizeListing({ ...binanceRow, terms: 'x\uFFFDy' }, { platform: 'binance', undecodable });
+  t.deepEqual(unknown.fieldFailures?.map((f) => f.error), ['terms: invalid byte sequence in "x\uFFFDy" (kept as U+FFFD); raw bytes not recorded by the fetcher']);
+});
+
+test('refusals in the text are kept as refusals, contacts are not methods, the method field wins', (t) => {
+  const listing = normalizeListing(
+    { ...binanceRow, paymentMethods: ['BANK'], paymentMethodText: '银行卡优先，不收支付宝，加微信 zhang_otc' },
+    { platform: 'binance' },
+  );
+  t.deepEqual(listing.paymentMethods, [
+    { code: 'cn_bank_card', raw: 'BANK', stance: 'accepted', source: 'structured' },
+    { code: 'alipay', raw: '支付宝', stance: 'refused', source: 'text' },
+  ]);
+});
+
+test('icon lists are marked as icons', (t) => {
+  const listing = normalizeListing({ ...binanceRow, paymentMethods: ['支付宝'], paymentMethodSource: 'icon' }, { platform: 'binance' });
+  t.deepEqual(listing.paymentMethods, [{ code: 'alipay', raw: '支付宝', stance: 'accepted', source: 'icon' }]);
+});
+
+test('a 20-digit price parsed losslessly keeps every digit', (t) => {
+  const price = parseJsonText('{"price":12345678901234567890.12345}') as { price: unknown };
+  t.is(normalizeListing({ ...binanceRow, price: price.price }, { platform: 'binance' }).price, '12345678901234567890.12345');
 });
 
 test('operatorKeyOf prefers the id, then the profile path, then the name', (t) => {

@@ -3,7 +3,7 @@ import { NormalizeError } from '../crawler/normalize/normalize-error.ts';
 import {
   DOMESTIC_PAYMENT_METHODS,
   PAYMENT_METHOD_CATALOG,
-  findPaymentMethodsInText,
+  findMethodMentions,
   isDomestic,
   matchPaymentMethod,
 } from '../crawler/normalize/payment-methods.ts';
@@ -111,12 +111,36 @@ test('a generic bank word is a mainland bank card only on CNY listings', (t) => 
   for (const [raw, fiat, code] of cases) t.is(matchPaymentMethod(raw, { fiat }).code, code, `${raw} in ${fiat}`);
 });
 
+test('credit cards are mainland ones only on CNY listings, like bank cards', (t) => {
+  const cases: Array<[string, string | undefined, string]> = [
+    ['信用卡', 'CNY', 'cn_credit_card'],
+    ['Credit Card', 'CNY', 'cn_credit_card'],
+    ['Visa', 'CNY', 'cn_credit_card'],
+    ['Mastercard', 'CNY', 'cn_credit_card'],
+    ['贷记卡', 'CNY', 'cn_credit_card'],
+    ['银联信用卡', 'USD', 'cn_credit_card'],
+    ['Credit Card', 'USD', 'credit_card'],
+    ['Visa', 'HKD', 'credit_card'],
+    ['信用卡', undefined, 'credit_card'],
+  ];
+  for (const [raw, fiat, code] of cases) t.is(matchPaymentMethod(raw, { fiat }).code, code, `${raw} in ${fiat}`);
+  t.true(isDomestic('cn_credit_card'));
+  t.false(isDomestic('credit_card'));
+});
+
+test('mentions carry their place in the folded text', (t) => {
+  t.deepEqual(findMethodMentions('只收支付宝，ｗｘ也行', { fiat: 'CNY' }), [
+    { ref: { code: 'alipay', raw: '支付宝' }, start: 2, end: 5 },
+    { ref: { code: 'wechat_pay', raw: 'wx' }, start: 6, end: 8 },
+  ]);
+});
+
 test('AlipayHK is never read as Alipay', (t) => {
   for (const raw of ['AlipayHK', 'Alipay HK', 'alipay_hk', '支付寶香港', '支付寶HK']) {
     t.is(matchPaymentMethod(raw, { fiat: 'HKD' }).code, 'alipay_hk', raw);
   }
-  t.deepEqual(findPaymentMethodsInText('AlipayHK only'), [{ code: 'alipay_hk', raw: 'AlipayHK' }]);
-  t.deepEqual(findPaymentMethodsInText('支付宝香港'), [{ code: 'alipay_hk', raw: '支付宝香港' }]);
+  t.deepEqual(findMethodMentions('AlipayHK only').map((m) => m.ref), [{ code: 'alipay_hk', raw: 'AlipayHK' }]);
+  t.deepEqual(findMethodMentions('支付宝香港').map((m) => m.ref), [{ code: 'alipay_hk', raw: '支付宝香港' }]);
   t.false(isDomestic('alipay_hk'));
 });
 
@@ -130,38 +154,10 @@ test('an empty method name is an error naming it', (t) => {
   t.throws(() => matchPaymentMethod('  '), { instanceOf: NormalizeError, message: '"  " is empty, expected a payment method name' });
 });
 
-const texts: Array<[string, string | undefined, Array<[string, string]>]> = [
-  ['只收支付宝，秒放', 'CNY', [['alipay', '支付宝']]],
-  ['WeChat only', 'CNY', [['wechat_pay', 'WeChat']]],
-  ['支持银行卡/云闪付', 'CNY', [['cn_bank_card', '银行卡'], ['unionpay', '云闪付']]],
-  ['微信支付、微信、wx 都可以', 'CNY', [['wechat_pay', '微信支付']]],
-  ['zfb/wx', 'CNY', [['alipay', 'zfb'], ['wechat_pay', 'wx']]],
-  ['加wx好友', 'CNY', []],
-  ['Bank transfer only', 'CNY', [['cn_bank_card', 'Bank transfer']]],
-  ['Bank transfer only', 'USD', [['bank_transfer', 'Bank transfer']]],
-  ['请用工商银行或招商银行转账', 'CNY', [['cn_bank_card', '工商银行']]],
-  ['Payments: Wise, Revolut or SEPA', 'EUR', [['wise', 'Wise'], ['revolut', 'Revolut'], ['sepa', 'SEPA']]],
-  ['Bank Transfer (China), e-CNY', undefined, [['cn_bank_card', 'Bank Transfer (China)'], ['digital_rmb', 'e-CNY']]],
-  ['ＡＬＩＰＡＹ', undefined, [['alipay', 'ALIPAY']]],
-  ['no alipay, WeChat Pay HK only', 'HKD', [['alipay', 'alipay'], ['wechat_pay_hk', 'WeChat Pay HK']]],
-  ['otherwise wisely cashback', 'USD', []],
-  ['施工行业 余额不足 成交行情', 'CNY', []],
-  ['', 'CNY', []],
-];
-
-for (const [text, fiat, expected] of texts) {
-  test(`findPaymentMethodsInText finds ${JSON.stringify(text)} in ${fiat ?? 'no fiat'}`, (t) => {
-    t.deepEqual(
-      findPaymentMethodsInText(text, { fiat }),
-      expected.map(([code, raw]) => ({ code, raw })),
-    );
-  });
-}
-
 test('the catalog has unique codes and the domestic list is its cn_domestic part', (t) => {
   const codes = PAYMENT_METHOD_CATALOG.map((m) => m.code);
   t.is(new Set(codes).size, codes.length);
-  t.deepEqual([...DOMESTIC_PAYMENT_METHODS], ['alipay', 'wechat_pay', 'unionpay', 'cn_bank_card', 'digital_rmb']);
+  t.deepEqual([...DOMESTIC_PAYMENT_METHODS], ['alipay', 'wechat_pay', 'unionpay', 'cn_bank_card', 'cn_credit_card', 'digital_rmb']);
   for (const method of PAYMENT_METHOD_CATALOG) {
     for (const alias of method.ambiguousInText ?? []) t.true(method.aliases.includes(alias), `${method.code}: ${alias} is listed in aliases`);
   }

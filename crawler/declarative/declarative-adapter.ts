@@ -1,7 +1,7 @@
 import type { SourceAdapter } from '../source-adapter.ts';
 import { htmlPageParser } from './html-kind.ts';
 import { jsonPageParser } from './json-kind.ts';
-import { requestAt } from './page-requests.ts';
+import { requestAt, requestPastFailure } from './page-requests.ts';
 import { firstPosition } from './pagination.ts';
 import type { DeclarativeSpec } from './source-spec.ts';
 
@@ -34,6 +34,7 @@ export function declarativeAdapter(spec: DeclarativeSpec): SourceAdapter {
     ...(spec.politeness ? { defaultPoliteness: spec.politeness } : {}),
     startRequests: (source) => [requestAt(spec, source, first)],
     parse: spec.kind === 'json' ? jsonPageParser(spec) : htmlPageParser(spec),
+    afterFailure: (request, source) => requestPastFailure(spec, request, source, first),
   };
 }
 

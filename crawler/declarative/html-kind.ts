@@ -1,7 +1,8 @@
 import * as cheerio from 'cheerio';
 import { isTag } from 'domhandler';
 import type { SourceAdapter } from '../source-adapter.ts';
-import { parseRows } from '../sources/parse-rows.ts';
+import { failIfHtmlCut, looksLikeInterstitial } from '../sources/page-checks.ts';
+import { pageOrigin, parseRows } from '../sources/parse-rows.ts';
 import { htmlRowReader } from './html-row.ts';
 import { layoutChanged } from './layout-change.ts';
 import { positionOf, requestFor } from './page-requests.ts';
@@ -12,7 +13,9 @@ import type { HtmlSpec } from './source-spec.ts';
  * The page parser of an `html` or `browser` source: every element the
  * `rows` selector matches is one row; a page without rows is an empty page
  * only when `noResults` matches, and otherwise fails ("layout changed?",
- * with the page title, which names a captcha or login wall).
+ * with the page title, which names a captcha or login wall; a captcha or
+ * interstitial is transient, read again first). A page that ends before its
+ * closing tags was cut short and fails as transient too.
  *
  * @example
  * ```ts
@@ -24,15 +27,17 @@ export function htmlPageParser(spec: HtmlSpec): SourceAdapter['parse'] {
   const read = htmlRowReader(spec);
   const first = firstPosition(spec.pagination);
   return (page, request, source) => {
+    failIfHtmlCut(page);
     const $ = cheerio.load(page.body);
     const rows = $(spec.rows).toArray().filter(isTag);
     if (rows.length === 0) {
       if (isNoResults(spec, $, page.body)) return { listings: [], failures: [], next: [] };
-      throw layoutChanged(page.url, `rows selector "${spec.rows}" matched nothing`, `page "${$('title').text().trim() || '(no title)'}"`);
+      const title = $('title').text().trim() || '(no title)';
+      throw layoutChanged(page.url, `rows selector "${spec.rows}" matched nothing`, `page "${title}"`, looksLikeInterstitial(`${title} ${$('body').text().slice(0, 2000)}`));
     }
     const parsed = parseRows(rows, {
       platform: spec.platform,
-      url: page.url,
+      ...pageOrigin(page),
       raw: (element) => $.html(element),
       extract: (element) => read({ $, element }, source.params),
       ...(spec.maxFailureShare !== undefined ? { maxFailureShare: spec.maxFailureShare } : {}),

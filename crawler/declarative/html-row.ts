@@ -31,7 +31,7 @@ export function htmlRowReader(spec: HtmlSpec): RowReader<HtmlRow> {
     fields: (Object.entries(fields) as [FieldName, HtmlFields[FieldName]][])
       .filter((entry): entry is [FieldName, HtmlField] => entry[1] !== undefined)
       .map(([name, field]) => compileHtmlField(name, field)),
-    ...(paymentMethods ? { paymentMethods: paymentMethodsReader(paymentMethods) } : {}),
+    ...(paymentMethods ? { paymentMethods: paymentMethodsReader(paymentMethods), paymentMethodSource: 'icon' as const } : {}),
     ...(spec.completionRateScale ? { completionRateScale: spec.completionRateScale } : {}),
   });
 }

@@ -1,18 +1,21 @@
-import { parseRows } from '../sources/parse-rows.ts';
+import { jsonText } from '../normalize/json-text.ts';
+import { pageOrigin, parseRows } from '../sources/parse-rows.ts';
 import { jsonBody } from '../sources/json-body.ts';
 import { PageError, type FetchedPage, type SourceAdapter } from '../source-adapter.ts';
 import { readPath } from './json-path.ts';
 import { jsonRowReader } from './json-row.ts';
 import { layoutChanged } from './layout-change.ts';
 import { requestFor, positionOf } from './page-requests.ts';
-import { firstPosition, nextPage, type PageFacts } from './pagination.ts';
+import { failIfShort, firstPosition, nextPage, type PageFacts } from './pagination.ts';
 import type { JsonSpec } from './source-spec.ts';
 
 /**
- * The page parser of a `json` source. In order: a body that is not JSON
- * or fails the `errorEnvelope` rule fails the page; rows at `rows` are
- * parsed one by one; no rows at all is an empty page only when `noResults`
- * says so, and otherwise fails the page ("layout changed?").
+ * The page parser of a `json` source. In order: a body that is not JSON,
+ * a `retryOn` envelope (transient: read again first) or one failing the
+ * `errorEnvelope` rule fails the page; rows at `rows` are parsed one by one;
+ * no rows at all is an empty page only when `noResults` says so, and
+ * otherwise fails the page ("layout changed?"); a page shorter than the
+ * announced total says it should be fails as cut short (transient).
  *
  * @example
  * ```ts
@@ -25,23 +28,40 @@ export function jsonPageParser(spec: JsonSpec): SourceAdapter['parse'] {
   const first = firstPosition(spec.pagination);
   return (page, request, source) => {
     const body = jsonBody(page);
+    checkTransient(spec, body, page);
     checkEnvelope(spec, body, page);
     const rows = readPath(body, spec.rows);
     if (!Array.isArray(rows) || rows.length === 0) {
-      if (isNoResults(spec, body, page)) return { listings: [], failures: [], next: [] };
-      const found = Array.isArray(rows) ? 'an empty list' : JSON.stringify(rows)?.slice(0, 60) ?? 'nothing';
+      // Marked empty, but the page's own count says otherwise: not an empty market (`{"total": 60, "items": []}`).
+      if (isNoResults(spec, body, page)) {
+        failIfShort(page, spec.pagination, positionOf(request, first), factsOf(spec, body, 0, page));
+        return { listings: [], failures: [], next: [] };
+      }
+      const found = Array.isArray(rows) ? 'an empty list' : rows === undefined ? 'nothing' : jsonText(rows).slice(0, 60);
       throw layoutChanged(page.url, `rows path "${spec.rows}" found ${found}`);
     }
     const parsed = parseRows(rows, {
       platform: spec.platform,
-      url: page.url,
-      raw: (row) => JSON.stringify(row),
+      raw: jsonText,
+      ...pageOrigin(page),
       extract: (row) => read(row, source.params),
       ...(spec.maxFailureShare !== undefined ? { maxFailureShare: spec.maxFailureShare } : {}),
     });
-    const next = nextPage(spec.pagination, positionOf(request, first), factsOf(spec, body, rows.length, page));
+    const at = positionOf(request, first);
+    const facts = factsOf(spec, body, rows.length, page);
+    failIfShort(page, spec.pagination, at, facts);
+    const next = nextPage(spec.pagination, at, facts);
     return { ...parsed, next: next ? [requestFor(next, spec, source, page.url)] : [] };
   };
+}
+
+function checkTransient(spec: JsonSpec, body: unknown, page: FetchedPage): void {
+  const rule = spec.retryOn;
+  if (!rule) return;
+  const value = readPath(body, rule.path);
+  if (!rule.in.some((code) => sameScalar(value, code))) return;
+  const message = rule.messagePath === undefined ? undefined : readPath(body, rule.messagePath);
+  throw new PageError(`${page.url}: transient envelope ${rule.path}=${jsonText(value)}${message === undefined ? '' : `: ${String(message)}`}`, { transient: true });
 }
 
 function checkEnvelope(spec: JsonSpec, body: unknown, page: FetchedPage): void {
@@ -50,7 +70,7 @@ function checkEnvelope(spec: JsonSpec, body: unknown, page: FetchedPage): void {
   const value = readPath(body, rule.path);
   if (sameScalar(value, rule.equals)) return;
   const message = rule.messagePath === undefined ? undefined : readPath(body, rule.messagePath);
-  throw new PageError(`${page.url}: error envelope ${rule.path}=${JSON.stringify(value) ?? 'absent'}${message === undefined ? '' : `: ${String(message)}`}`);
+  throw new PageError(`${page.url}: error envelope ${rule.path}=${value === undefined ? 'absent' : jsonText(value)}${message === undefined ? '' : `: ${String(message)}`}`);
 }
 
 /** `noResults: { path, equals }` matches that value; without `equals`, an empty list, 0, "" or null at `path`. */
@@ -82,7 +102,7 @@ function countAt(body: unknown, path: string, page: FetchedPage): number {
   const value = readPath(body, path);
   const count = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   if (typeof count !== 'number' || !Number.isFinite(count)) {
-    throw new PageError(`${page.url}: expected a count at "${path}", got ${JSON.stringify(value) ?? 'nothing'} (layout changed?)`);
+    throw new PageError(`${page.url}: expected a count at "${path}", got ${value === undefined ? 'nothing' : jsonText(value)} (layout changed?)`);
   }
   return count;
 }

@@ -1,4 +1,4 @@
-import type { PageRequest, SourceConfig } from '../source-adapter.ts';
+import { isPastFailure, pastFailure, type PageRequest, type SourceConfig } from '../source-adapter.ts';
 import type { NextPage, Position } from './pagination.ts';
 import type { DeclarativeSpec } from './source-spec.ts';
 import { renderJsonTemplate, renderTemplate, type TemplateLookup } from './template.ts';
@@ -38,6 +38,25 @@ export function requestAt(spec: DeclarativeSpec, source: SourceConfig, position:
 export function requestFor(next: NextPage, spec: DeclarativeSpec, source: SourceConfig, pageUrl: string): PageRequest {
   if (!('link' in next)) return requestAt(spec, source, next.position);
   return { url: new URL(next.link, pageUrl).toString(), method: 'GET', meta: { position: next.position }, ...browserNeeds(spec) };
+}
+
+/**
+ * The request after a failed page, when the next one can be planned
+ * without it: `page` and `offset` pagination count on from the failed
+ * page's position; `cursor` and `next_link` need the page, so nothing.
+ * Not past a second failure in a row (`pastFailure`).
+ *
+ * @example
+ * ```ts
+ * requestPastFailure(spec, failedRequest, source, first); // [{ url: "…?page=4", meta: { position: …, pastFailure: true } }]
+ * ```
+ */
+export function requestPastFailure(spec: DeclarativeSpec, request: PageRequest, source: SourceConfig, first: Position): PageRequest[] {
+  const pagination = spec.pagination;
+  if (isPastFailure(request) || (pagination?.kind !== 'page' && pagination?.kind !== 'offset')) return [];
+  const at = positionOf(request, first);
+  const offset = pagination.kind === 'offset' ? at.offset + pagination.pageSize : at.offset;
+  return [pastFailure(requestAt(spec, source, { ...at, page: at.page + 1, offset }))];
 }
 
 /** The position a request was made at (the first page's when a caller made the request by hand). */

@@ -1,3 +1,4 @@
+import { PageError, type FetchedPage } from '../source-adapter.ts';
 import type { Pagination } from './pagination-spec.ts';
 
 /** Where a crawl is in a source's pages: what `{{page}}`, `{{offset}}` and `{{cursor}}` are. */
@@ -78,4 +79,31 @@ export function nextPage(pagination: Pagination | undefined, at: Position, facts
 
 function isLast(facts: PageFacts, pageSize: number | undefined): boolean {
   return facts.rowCount === 0 || (pageSize !== undefined && facts.rowCount < pageSize);
+}
+
+/**
+ * Fails a page that holds fewer rows than a full page (or none) while the
+ * announced total (`totalPath`, `totalPagesPath`) says more follow: a list
+ * cut short, or an empty list with `total > 0`, is not the end of the
+ * result. Transient: the page is read again before it fails.
+ *
+ * @example
+ * ```ts
+ * failIfShort(page, { kind: 'page', pageSize: 10, totalPath: 'total' }, { page: 1, offset: 0, cursor: '' }, { rowCount: 0, total: 60 });
+ * // throws PageError: … page 1 has 0 of 10 rows although the total 60 says more follow; cut short?
+ * ```
+ */
+export function failIfShort(page: FetchedPage, pagination: Pagination | undefined, at: Position, facts: PageFacts): void {
+  if (pagination?.kind !== 'page' && pagination?.kind !== 'offset') return;
+  const pageSize = pagination.pageSize;
+  if (pageSize === undefined || facts.rowCount >= pageSize) return;
+  const served = pagination.kind === 'page' ? (at.page - (pagination.start ?? 1)) * pageSize : at.offset;
+  const announced = facts.totalPages !== undefined ? facts.totalPages * pageSize : facts.total;
+  // With totalPages only whole pages are known: the last page may be short.
+  const missing =
+    announced !== undefined &&
+    (facts.rowCount === 0 ? served < announced : facts.totalPages !== undefined ? served + pageSize < announced : served + facts.rowCount < announced);
+  if (!missing) return;
+  const said = facts.totalPages !== undefined ? `${facts.totalPages} pages` : `the total ${facts.total}`;
+  throw new PageError(`${page.url}: page ${at.page} has ${facts.rowCount} of ${pageSize} rows although ${said} says more follow; cut short?`, { transient: true });
 }

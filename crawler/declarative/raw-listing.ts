@@ -16,6 +16,8 @@ export interface CompiledField<Row> {
 export interface RowReaderParts<Row> {
   fields: readonly CompiledField<Row>[];
   paymentMethods?: (row: Row) => unknown;
+  /** Where the kind reads methods: JSON method fields are `structured`, HTML elements (icons, badges) `icon`. */
+  paymentMethodSource?: 'structured' | 'icon';
   completionRateScale?: 'fraction' | 'percent';
 }
 
@@ -42,6 +44,7 @@ export function rowReader<Row>(parts: RowReaderParts<Row>): RowReader<Row> {
       raw[field.name] = value;
     }
     if (parts.paymentMethods) raw.paymentMethods = parts.paymentMethods(row);
+    if (parts.paymentMethodSource) raw.paymentMethodSource = parts.paymentMethodSource;
     if (parts.completionRateScale) raw.completionRateScale = parts.completionRateScale;
     return raw as unknown as RawListing;
   };

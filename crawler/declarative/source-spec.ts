@@ -15,6 +15,8 @@ const politeness = z.strictObject({
   requestsPerInterval: limited('requestsPerInterval').optional(),
   intervalMs: limited('intervalMs').optional(),
   respectRobots: z.boolean().optional(),
+  pageRetries: z.int().min(0).optional(),
+  pageRetryDelayMs: z.int().min(0).optional(),
 });
 
 /** A whole number in the range every other way of setting it also holds (crawl-limits.ts). */
@@ -68,6 +70,8 @@ const jsonSpec = z
     pagination: jsonPagination.optional(),
     /** The page is an error unless the value at `path` equals `equals`; `messagePath` says why. */
     errorEnvelope: z.strictObject({ path: jsonPathText, equals: scalar, messagePath: jsonPathText.optional() }).optional(),
+    /** Transient envelopes: the value at `path` is one of `in` ("system busy", rate limited), so the page is read again before it fails. */
+    retryOn: z.strictObject({ path: jsonPathText, in: z.array(scalar).min(1), messagePath: jsonPathText.optional() }).optional(),
     /** An explicitly empty page: the value at `path` equals `equals`, or the body matches `regex`. */
     noResults: z
       .strictObject({ path: jsonPathText.optional(), equals: scalar.optional(), regex: regexText.optional() })

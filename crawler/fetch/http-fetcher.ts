@@ -15,6 +15,7 @@ import { decodeBody, describeCause, readBody } from './response-body.ts';
 import { retryPolicy } from './retry-loop.ts';
 import { retrySettings, type RetryOptions } from './retry-settings.ts';
 import { robotsPolicy } from './robots-gate.ts';
+import { findUndecodableBytes } from './undecodable-bytes.ts';
 import { RobotsPolicy } from './robots-policy.ts';
 import { DEFAULT_USER_AGENT } from './user-agent.ts';
 
@@ -177,6 +178,8 @@ export class HttpFetcher implements Fetcher {
         fetchedAt,
         sha256: createHash('sha256').update(bytes).digest('hex'),
       };
+      const undecodable = findUndecodableBytes(bytes, response.headers.get('content-type'));
+      if (undecodable.length > 0) page.undecodable = undecodable;
       return { kind: 'page', page };
     } catch (error) {
       // The caller's abort is not a failure of the host: no error kind, no retry.

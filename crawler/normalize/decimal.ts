@@ -1,3 +1,4 @@
+import { isExactNumber } from './json-text.ts';
 import { NormalizeError, RowParseError, quoteInput } from './normalize-error.ts';
 
 /*
@@ -145,11 +146,17 @@ export function compareDecimal(a: string, b: string): -1 | 0 | 1 {
  * ```ts
  * decimalFromJson('7.26', 'adv.price'); // "7.26"
  * decimalFromJson(0.987, 'advertiser.monthFinishRate'); // "0.987"
+ * decimalFromJson(parseJsonText('12345678901234567890.12'), 'price'); // "12345678901234567890.12"
  * decimalFromJson(null, 'adv.price'); // throws RowParseError: adv.price: null is not a decimal number
  * ```
  */
 export function decimalFromJson(value: unknown, fieldPath: string): string {
   const fail = (reason: string) => new RowParseError(fieldPath, `${quoteInput(value)} ${reason}`);
+  if (isExactNumber(value)) {
+    // The number's own source text (lossless JSON), so a 20-digit amount keeps every digit.
+    if (/e/i.test(value.value)) throw fail('is printed with an exponent; expected plain digits');
+    return parseDecimal(value.value);
+  }
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw fail('is not a finite number');
     if (/e/i.test(String(value))) throw fail('is printed with an exponent; expected plain digits');

@@ -1,3 +1,5 @@
+import { jsonText } from './json-text.ts';
+
 /**
  * A value the normalizer could not read. The message names the offending
  * input, quoted, so a parse failure in front of an investigator shows what
@@ -57,7 +59,7 @@ export function quoteInput(value: unknown): string {
 
 function jsonOrTag(value: unknown): string {
   try {
-    return JSON.stringify(value) ?? String(value);
+    return jsonText(value);
   } catch {
     // Cyclic or exotic objects (a DOM node passed by mistake) still get named.
     return Object.prototype.toString.call(value);

@@ -16,6 +16,8 @@ export interface PaymentMethodDefinition {
   aliases: readonly string[];
   /** Aliases that are everyday words or short abbreviations (`余额`, `工行`): trusted as a method name, never searched for in prose. */
   ambiguousInText?: readonly string[];
+  /** The mainland rail this generic method is on a CNY listing (`bank_transfer` → `cn_bank_card`): a CNY ad's bank card is a Chinese one. */
+  inCny?: string;
 }
 
 /**
@@ -27,6 +29,8 @@ export interface PaymentMethodDefinition {
  * any script (`BANK`, `Bank Transfer`, `银行卡`, `網銀`) sit under
  * `bank_transfer` and become `cn_bank_card` only on CNY listings (see
  * `matchPaymentMethod`): an HKD ad's 银行卡 is a Hong Kong bank card.
+ * Credit cards (`信用卡`, Visa, Mastercard) follow the same rule: `credit_card`,
+ * and `cn_credit_card` on CNY listings.
  *
  * @example
  * ```ts
@@ -73,6 +77,12 @@ export const PAYMENT_METHOD_CATALOG: readonly PaymentMethodDefinition[] = [
     ambiguousInText: ['工行', '建行', '农行', '中行', '交行', '招行'],
   },
   {
+    code: 'cn_credit_card',
+    name: 'Credit card (mainland China)',
+    category: 'cn_domestic',
+    aliases: ['银联信用卡', '銀聯信用卡', 'UnionPay Credit Card', 'China Credit Card', 'Chinese Credit Card'],
+  },
+  {
     code: 'digital_rmb',
     name: 'e-CNY (digital RMB)',
     category: 'cn_domestic',
@@ -89,6 +99,15 @@ export const PAYMENT_METHOD_CATALOG: readonly PaymentMethodDefinition[] = [
       '银行卡', '银行转账', '银行卡转账', '网银', '网上银行', '储蓄卡', '借记卡', '银行',
       '銀行卡', '銀行轉賬', '銀行轉帳', '網銀', '銀行',
     ],
+    inCny: 'cn_bank_card',
+  },
+  {
+    // One of the three methods the source story names ("credit card, Alipay and WeChat Pay").
+    code: 'credit_card',
+    name: 'Credit card',
+    category: 'bank',
+    aliases: ['Credit Card', 'Credit Cards', '信用卡', '信用卡转账', '信用卡付款', '貸記卡', '贷记卡', 'Visa', 'Visa Card', 'Mastercard', 'Master Card', 'MasterCard Credit'],
+    inCny: 'cn_credit_card',
   },
   { code: 'sepa', name: 'SEPA transfer', category: 'bank', aliases: ['SEPA', 'SEPA Instant', 'SEPA Transfer', 'SEPA Credit Transfer'] },
   { code: 'swift', name: 'SWIFT / international wire', category: 'bank', aliases: ['SWIFT', 'SWIFT Transfer', 'International Wire', 'International Wire Transfer', '电汇', '電匯', '国际电汇'] },
@@ -147,7 +166,7 @@ export const PAYMENT_METHOD_CATALOG: readonly PaymentMethodDefinition[] = [
  *
  * @example
  * ```ts
- * DOMESTIC_PAYMENT_METHODS; // ["alipay", "wechat_pay", "unionpay", "cn_bank_card", "digital_rmb"]
+ * DOMESTIC_PAYMENT_METHODS; // ["alipay", "wechat_pay", "unionpay", "cn_bank_card", "cn_credit_card", "digital_rmb"]
  * ```
  */
 export const DOMESTIC_PAYMENT_METHODS: readonly string[] = PAYMENT_METHOD_CATALOG.filter((m) => m.category === 'cn_domestic').map((m) => m.code);

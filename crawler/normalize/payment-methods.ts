@@ -38,12 +38,12 @@ for (const method of PAYMENT_METHOD_CATALOG) {
 
 /**
  * Resolves a definition to the ref a listing carries. A generic bank transfer
- * in CNY is a mainland bank card: that is how the formats README reads
- * `BANK` on a CNY ad; the raw text stays so the rule can be revisited.
+ * or credit card in CNY is a mainland one (`inCny`): that is how the formats
+ * README reads `BANK` on a CNY ad; the raw text stays so the rule can be revisited.
  */
 function refOf(method: PaymentMethodDefinition | undefined, raw: string, context: PaymentMethodContext | undefined): PaymentMethodRef {
   if (method === undefined) return { code: null, raw };
-  if (method.code === 'bank_transfer' && context?.fiat === 'CNY') return { code: 'cn_bank_card', raw };
+  if (method.inCny !== undefined && context?.fiat === 'CNY') return { code: method.inCny, raw };
   return { code: method.code, raw };
 }
 
@@ -68,9 +68,11 @@ export function matchPaymentMethod(raw: string, context?: PaymentMethodContext):
 
 /** A letter or digit outside Han script: where a Latin or Cyrillic alias must not continue. */
 const WORD_CHAR = '(?:(?!\\p{Script=Han})[\\p{L}\\p{N}])';
-/** Very short Latin aliases (`wx`, `zfb`, `ABC`) match only as whole tokens, not even next to Han. */
+/** Very short Latin aliases (`wx`, `zfb`, `ABC`) match only as whole Latin tokens: `zfb秒放` is Alipay, `zfbx` is nothing. */
 const SHORT_ALIAS = 3;
 const IS_WORD_CHAR = new RegExp(`^${WORD_CHAR}$`, 'u');
+/** Han compounds that read as two methods: `微信支付宝` is WeChat and Alipay, not WeChat Pay followed by 宝. */
+const NOT_FOLLOWED_BY: Readonly<Record<string, string>> = { 微信支付: '[宝寶]' };
 
 /**
  * One pattern for an alias: its words joined by optional separators; a Latin
@@ -79,7 +81,8 @@ const IS_WORD_CHAR = new RegExp(`^${WORD_CHAR}$`, 'u');
 function aliasPattern(alias: string): string {
   const words = alias.normalize('NFKC').split(SEPARATORS).filter((word) => word !== '');
   const body = words.map((word) => word.replace(/[\^$\\.*+?()[\]{}|/]/g, '\\$&')).join(`${SEPARATOR_CLASS}*`);
-  if (!/\p{Script=Han}/u.test(alias) && keyOf(alias).length <= SHORT_ALIAS) return `(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`;
+  if (!/\p{Script=Han}/u.test(alias) && keyOf(alias).length <= SHORT_ALIAS) return `(?<!${WORD_CHAR})${body}(?!${WORD_CHAR})`;
+  if (NOT_FOLLOWED_BY[alias] !== undefined) return `${body}(?!${NOT_FOLLOWED_BY[alias]})`;
   const before = IS_WORD_CHAR.test(body.slice(0, 1)) ? `(?<!${WORD_CHAR})` : '';
   const after = IS_WORD_CHAR.test(body.slice(-1)) ? `(?!${WORD_CHAR})` : '';
   // `Bank Transfer (China)`: take the closing bracket too, so the raw text reads whole.
@@ -99,13 +102,39 @@ const IN_TEXT = new RegExp(
   'giu',
 );
 
+/** One method named in free text: the ref, and where in the NFKC-folded text it sits. */
+export interface MethodMention {
+  ref: PaymentMethodRef;
+  /** Offsets into `text.normalize('NFKC')`. */
+  start: number;
+  end: number;
+}
+
+/**
+ * Every payment-method mention in free text, in order, with its position in
+ * the NFKC-folded text: Han aliases anywhere, Latin aliases on word
+ * boundaries, very short Latin aliases only as whole tokens. It reports
+ * mentions, not intent; `readMethodsInText` (method-phrases.ts) reads the
+ * words around each one.
+ *
+ * @example
+ * ```ts
+ * findMethodMentions('只收支付宝'); // [{ ref: { code: "alipay", raw: "支付宝" }, start: 2, end: 5 }]
+ * ```
+ */
+export function findMethodMentions(text: string, context?: PaymentMethodContext): MethodMention[] {
+  return [...text.normalize('NFKC').matchAll(IN_TEXT)].map((match) => ({
+    ref: refOf(BY_KEY.get(keyOf(match[0])), match[0], context),
+    start: match.index,
+    end: match.index + match[0].length,
+  }));
+}
+
 /**
  * Finds payment methods mentioned in free text (terms, remarks, icon alts):
- * Han aliases anywhere, Latin aliases on word boundaries, very short Latin
- * aliases only as whole tokens. One ref per code (unknowns cannot be found
- * in prose), in order of first mention; `raw` is the matched text.
- * It reports mentions, not intent: "no alipay" still mentions Alipay, and
- * the raw text shows which it was.
+ * one ref per code (unknowns cannot be found in prose), in order of first
+ * mention; `raw` is the matched text. Mentions, not intent: "no alipay"
+ * still mentions Alipay — listings read text with `readMethodsInText`.
  *
  * @example
  * ```ts
@@ -116,8 +145,7 @@ const IN_TEXT = new RegExp(
  */
 export function findPaymentMethodsInText(text: string, context?: PaymentMethodContext): PaymentMethodRef[] {
   const found = new Map<string | null, PaymentMethodRef>();
-  for (const [mention] of text.normalize('NFKC').matchAll(IN_TEXT)) {
-    const ref = refOf(BY_KEY.get(keyOf(mention)), mention, context);
+  for (const { ref } of findMethodMentions(text, context)) {
     if (!found.has(ref.code)) found.set(ref.code, ref);
   }
   return [...found.values()];

@@ -31,6 +31,14 @@ const FIELDS = {
   monthOrderCount: 'advertiser.monthOrderCount',
 } as const;
 
+/**
+ * Codes read as "busy, try again": Binance's documented API codes for too
+ * many requests (-1003), an internal error to retry (-1001) and a timeout
+ * (-1007). The P2P web API's own busy codes are not public; add them here
+ * when seen.
+ */
+const TRANSIENT_CODES = ['-1003', '-1001', '-1007'];
+
 /** The query's `tradeType` is the taker's side: a taker who BUYs is shown the sellers' ads. */
 const TAKER_TRADE_TYPE: Record<ListingSide, string> = { sell: 'BUY', buy: 'SELL' };
 /** A row's `adv.tradeType` is the advertiser's own side. */
@@ -66,6 +74,7 @@ export const binanceAdapter: SourceAdapter = {
         ok: envelope.success === true && envelope.code === '000000',
         code: envelope.code,
         message: envelope.message ?? envelope.messageDetail,
+        transient: TRANSIENT_CODES,
       });
       const rows = asRows(envelope.data, 'data', page);
       const parsed = parseJsonRows(page, rows, { platform: 'binance', fieldPaths: FIELDS, extract: (row) => toRawListing(row, at.cell) });

@@ -21,6 +21,9 @@ const SIZE = 10;
  */
 export const BYBIT_PAYMENT_IDS: IdTable = { '14': 'Bank Transfer', '382': 'SBP', '383': 'MIR', '581': 'Tinkoff', '585': 'Sberbank' };
 
+/** Bybit's documented codes for "try again": server timeout (10000), too many visits (10006), server error (10016). */
+const TRANSIENT_CODES = [10000, 10006, 10016];
+
 /** Where each field sits in an item; also the paths parse failures name. */
 const FIELDS = {
   listingId: 'id',
@@ -72,7 +75,7 @@ export const bybitAdapter: SourceAdapter = {
     const paymentIds = withOverrides(BYBIT_PAYMENT_IDS, source.params.paymentIdMap, 'paymentIdMap');
     return parseMatrixPage(page, request, (at, body) => {
       const envelope = asRecord(body, 'the response', page);
-      failOnErrorEnvelope(page, { platform: 'Bybit', ok: envelope.ret_code === 0, code: envelope.ret_code, message: envelope.ret_msg });
+      failOnErrorEnvelope(page, { platform: 'Bybit', ok: envelope.ret_code === 0, code: envelope.ret_code, message: envelope.ret_msg, transient: TRANSIENT_CODES });
       const result = asRecord(envelope.result, 'result', page);
       const rows = asRows(result.items, 'result.items', page);
       const parsed = parseJsonRows(page, rows, { platform: 'bybit', fieldPaths: FIELDS, extract: (row) => toRawListing(row, at.cell, paymentIds) });

@@ -1,13 +1,20 @@
+import { jsonText } from '../normalize/json-text.ts';
 import type { RawListing } from '../normalize/listing.ts';
-import { PageError, type SourceAdapter } from '../source-adapter.ts';
+import type { SourceAdapter } from '../source-adapter.ts';
 import { asRecord, asRows, jsonBody } from './json-body.ts';
-import { parseRows } from './parse-rows.ts';
+import { countField, pagesAfter } from './page-plan.ts';
+import { pageOrigin, parseRows } from './parse-rows.ts';
+import { failOnErrorEnvelope } from './platform-api.ts';
 
 const ROWS = 50;
+/** The demo's "too many requests" and "system busy" envelopes: read again before the page fails. */
+const TRANSIENT_CODES = [42900, 5003];
 
 /**
  * The demo marketplace's JSON API (`scripts/demo`): `GET /api/v1/ads?page=N&rows=50`,
- * paged until `page * rows >= total`; `code` other than 0 is an error envelope.
+ * paged until `page * rows >= total` (every page planned from the first, so
+ * a failed page does not hide the ones after it); `code` other than 0 is an
+ * error envelope, 42900 and 5003 transient ones.
  */
 export const demoApiAdapter: SourceAdapter = {
   name: 'demo-api',
@@ -26,15 +33,13 @@ export const demoApiAdapter: SourceAdapter = {
 
   parse(page, request, source) {
     const envelope = asRecord(jsonBody(page), 'the response', page);
-    if (envelope.code !== 0) {
-      throw new PageError(`${page.url}: error envelope code ${String(envelope.code)}: ${String(envelope.msg ?? '')}`);
-    }
+    failOnErrorEnvelope(page, { platform: 'demo', ok: envelope.code === 0, code: envelope.code, message: envelope.msg, transient: TRANSIENT_CODES });
     const data = asRecord(envelope.data, 'data', page);
     const rows = asRows(data.items, 'data.items', page);
-    const parsed = parseRows(rows, { platform: 'demo', url: page.url, raw: (row) => JSON.stringify(row), extract: toRawListing });
+    const parsed = parseRows(rows, { platform: 'demo', raw: jsonText, extract: toRawListing, ...pageOrigin(page) });
     const pageNumber = Number(request.meta?.page ?? 1);
-    const more = pageNumber * ROWS < Number(data.total) && rows.length > 0;
-    return { ...parsed, next: more ? [{ url: pageUrl(source.baseUrl, pageNumber + 1), meta: { page: pageNumber + 1 } }] : [] };
+    const next = pagesAfter(page, { page: pageNumber, returned: rows.length, pageSize: ROWS, total: countField(data.total, 'data.total', page), maxPages: source.maxPages });
+    return { ...parsed, next: next.map((n) => ({ url: pageUrl(source.baseUrl, n), meta: { page: n } })) };
   },
 };
 

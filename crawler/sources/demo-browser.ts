@@ -1,6 +1,6 @@
 import * as cheerio from 'cheerio';
 import { PageError, type PageRequest, type Readiness, type SourceAdapter } from '../source-adapter.ts';
-import { parseDemoBoard } from './demo-html.ts';
+import { boardPagesAfterFailure, parseDemoBoard } from './demo-html.ts';
 
 /** The page's script appends one of these when it has rendered the ads, or failed to. */
 const READY: Readiness = { selector: '#ads-ready, #ads-error' };
@@ -36,6 +36,8 @@ export const demoBrowserAdapter: SourceAdapter = {
     const parsed = parseDemoBoard(page);
     return { ...parsed, next: parsed.next.map((next) => appPage(next.url)) };
   },
+
+  afterFailure: (request) => boardPagesAfterFailure(request),
 };
 
 function appPage(url: string): PageRequest {

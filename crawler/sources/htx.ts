@@ -16,6 +16,9 @@ const CURRENCIES: IdTable = { '1': 'CNY' };
 /** Payment-method ids, named as HTX's own `payMethods[].name` spells them, so both routes store the same raw text. */
 const PAY_METHODS: IdTable = { '1': '银行卡', '2': '支付宝', '3': '微信' };
 
+/** HTX's envelope numbers its codes like HTTP (200 = ok): rate limited and server-side ones are read as "try again". */
+const TRANSIENT_CODES = [429, 500, 502, 503, 504];
+
 /** Where each field sits in a market row; also the paths parse failures name. */
 const FIELDS = {
   listingId: 'id',
@@ -66,7 +69,13 @@ export const htxAdapter: SourceAdapter = {
   parse(page, request, source) {
     return parseMatrixPage(page, request, (at, body) => {
       const envelope = asRecord(body, 'the response', page);
-      failOnErrorEnvelope(page, { platform: 'HTX', ok: envelope.code === 200 && envelope.success !== false, code: envelope.code, message: envelope.message });
+      failOnErrorEnvelope(page, {
+        platform: 'HTX',
+        ok: envelope.code === 200 && envelope.success !== false,
+        code: envelope.code,
+        message: envelope.message,
+        transient: TRANSIENT_CODES,
+      });
       const rows = asRows(envelope.data, 'data', page);
       const parsed = parseJsonRows(page, rows, { platform: 'htx', fieldPaths: FIELDS, extract: (row) => toRawListing(row, at.cell) });
       const next = pagesAfter(page, {

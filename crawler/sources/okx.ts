@@ -26,6 +26,9 @@ const FIELDS = {
   orderCount: 'completedOrderQuantity',
 } as const;
 
+/** OKX's documented codes for "try again": service unavailable (50001), rate limit (50011), system busy (50013), system error (50026). */
+const TRANSIENT_CODES = [50001, 50011, 50013, 50026];
+
 /** OKX names the book by the advertisers' side (`side=sell` are sellers' ads), and each row repeats it. */
 const ROW_SIDES: Record<string, ListingSide> = { sell: 'sell', buy: 'buy' };
 
@@ -54,7 +57,7 @@ export const okxAdapter: SourceAdapter = {
   parse(page, request) {
     return parseMatrixPage(page, request, (at, body) => {
       const envelope = asRecord(body, 'the response', page);
-      failOnErrorEnvelope(page, { platform: 'OKX', ok: envelope.code === 0 || envelope.code === '0', code: envelope.code, message: envelope.msg });
+      failOnErrorEnvelope(page, { platform: 'OKX', ok: envelope.code === 0 || envelope.code === '0', code: envelope.code, message: envelope.msg, transient: TRANSIENT_CODES });
       const data = asRecord(envelope.data, 'data', page);
       // An empty list is OKX's "no ads on this book"; a missing one is a layout change.
       const rows = asRows(data[at.cell.side], `data.${at.cell.side}`, page);

@@ -1,3 +1,4 @@
+import { jsonText } from '../normalize/json-text.ts';
 import { PageError, type FetchedPage } from '../source-adapter.ts';
 
 /** What a paged response says about its book. */
@@ -24,8 +25,9 @@ export interface PageCounts {
  * pages after it; the plan never reaches more than `maxPages` ahead, so the
  * runner's page cap still sees that the book went on.
  *
- * An empty page that the platform's own counts say should hold rows is not
- * the end of the book but a layout change, and fails the page.
+ * An empty page that the platform's own counts say should hold rows, or a
+ * short page that is not the last by those counts, is not the end of the
+ * book: it fails the page (transient, so it is read again first).
  *
  * @example
  * pagesAfter(fetched, { page: 1, returned: 20, pageSize: 20, total: 57, maxPages: 500 }); // [2, 3]
@@ -35,8 +37,12 @@ export function pagesAfter(fetched: FetchedPage, counts: PageCounts): number[] {
   const { page, returned, pageSize, total, totalPages, maxPages } = counts;
   if (pageSize < 1) throw new PageError(`${fetched.url}: page size ${pageSize} cannot page a book (layout changed?)`);
   const lastPage = totalPages ?? (total === undefined ? undefined : Math.ceil(total / pageSize));
+  // Both are read again before the page fails: a platform's list can come back empty or short for a moment.
   if (returned === 0 && lastPage !== undefined && page <= lastPage) {
-    throw new PageError(`${fetched.url}: page ${page} has no rows although the platform counts ${lastPage} page(s) (layout changed?)`);
+    throw new PageError(`${fetched.url}: page ${page} has no rows although the platform counts ${lastPage} page(s) (layout changed?)`, { transient: true });
+  }
+  if (returned < pageSize && lastPage !== undefined && page < lastPage) {
+    throw new PageError(`${fetched.url}: page ${page} has ${returned} of ${pageSize} rows although the platform counts ${lastPage} page(s); cut short?`, { transient: true });
   }
   if (returned < pageSize) return [];
   const last = Math.min(lastPage ?? page + 1, page + maxPages);
@@ -54,5 +60,5 @@ export function pagesAfter(fetched: FetchedPage, counts: PageCounts): number[] {
 export function countField(value: unknown, what: string, fetched: FetchedPage): number {
   const count = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
   if (typeof count === 'number' && Number.isSafeInteger(count) && count >= 0) return count;
-  throw new PageError(`${fetched.url}: expected ${what} to be a count, got ${JSON.stringify(value)?.slice(0, 80)} (layout changed?)`);
+  throw new PageError(`${fetched.url}: expected ${what} to be a count, got ${jsonText(value).slice(0, 80)} (layout changed?)`);
 }

@@ -1,6 +1,7 @@
 import type { NormalizedListing, ParseFailure } from '../listing.ts';
 import { normalizeListing, type ListingContext, type RawListing } from '../normalize/listing.ts';
-import { PageError } from '../source-adapter.ts';
+import { escapeControls } from '../normalize/text-hygiene.ts';
+import { PageError, type FetchedPage, type UndecodableBytes } from '../source-adapter.ts';
 
 export interface ParseRowsOptions<Row> {
   platform: string;
@@ -17,6 +18,8 @@ export interface ParseRowsOptions<Row> {
    * row fails is always failed). @default 0.5
    */
   maxFailureShare?: number;
+  /** The page's undecodable bytes (`FetchedPage.undecodable`), so a field holding U+FFFD is noted with its raw bytes. */
+  undecodable?: readonly UndecodableBytes[];
 }
 
 /** Below this many rows one bad row is too large a share to mean anything; only "all failed" counts. */
@@ -26,7 +29,8 @@ const DEFAULT_MAX_FAILURE_SHARE = 0.5;
 /**
  * Turns a page's rows into listings, one row at a time: a row that fails
  * becomes a parse failure with its raw text and the failing field, and
- * never stops the others. Every adapter parses its rows through here.
+ * never stops the others; a kept row's field failures carry the row's raw
+ * text too. Every adapter parses its rows through here.
  *
  * When too many rows fail (see `maxFailureShare`) the page itself is
  * unusable: a renamed field breaks every row alike, and storing the few
@@ -41,10 +45,17 @@ const DEFAULT_MAX_FAILURE_SHARE = 0.5;
 export function parseRows<Row>(rows: readonly Row[], options: ParseRowsOptions<Row>): { listings: NormalizedListing[]; failures: ParseFailure[] } {
   const listings: NormalizedListing[] = [];
   const failures: ParseFailure[] = [];
-  const context: ListingContext = { platform: options.platform, url: options.url, ...(options.fieldPaths ? { fieldPaths: options.fieldPaths } : {}) };
+  const context: ListingContext = {
+    platform: options.platform,
+    url: options.url,
+    ...(options.fieldPaths ? { fieldPaths: options.fieldPaths } : {}),
+    ...(options.undecodable ? { undecodable: options.undecodable } : {}),
+  };
   for (const row of rows) {
     try {
-      listings.push(normalizeListing(options.extract(row), context));
+      const listing = normalizeListing(options.extract(row), context);
+      const fieldFailures = listing.fieldFailures ?? [];
+      listings.push(fieldFailures.length === 0 ? listing : { ...listing, fieldFailures: fieldFailures.map((f) => ({ ...f, raw: safeRaw(options.raw, row) })) });
     } catch (error) {
       failures.push({
         raw: safeRaw(options.raw, row),
@@ -63,16 +74,27 @@ export function parseRows<Row>(rows: readonly Row[], options: ParseRowsOptions<R
   return { listings, failures };
 }
 
+/**
+ * The `url` and `undecodable` options of the rows of one fetched page.
+ *
+ * @example
+ * parseRows(rows, { platform: 'demo', raw: jsonText, extract, ...pageOrigin(page) });
+ */
+export function pageOrigin(page: FetchedPage): Pick<ParseRowsOptions<unknown>, 'url' | 'undecodable'> {
+  return { url: page.url, ...(page.undecodable ? { undecodable: page.undecodable } : {}) };
+}
+
 function tooManyFailed(failed: number, total: number, maxShare: number): boolean {
   if (failed === 0) return false;
   if (failed === total) return true;
   return total >= MIN_ROWS_FOR_SHARE && failed / total > maxShare;
 }
 
+/** The row as evidence text, control characters escaped so the text always stores. */
 function safeRaw<Row>(raw: (row: Row) => string, row: Row): string {
   try {
-    return raw(row);
+    return escapeControls(raw(row));
   } catch {
-    return String(row);
+    return escapeControls(String(row));
   }
 }

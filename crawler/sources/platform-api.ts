@@ -1,9 +1,10 @@
+import { jsonText } from '../normalize/json-text.ts';
 import type { NormalizedListing, ParseFailure } from '../listing.ts';
 import type { ListingContext, RawListing } from '../normalize/listing.ts';
 import { PageError, type FetchedPage, type PageRequest, type ParsedPage } from '../source-adapter.ts';
 import { describeMatrixPage, matrixMeta, matrixPageOf, type MatrixPage } from './crawl-matrix.ts';
 import { jsonBody } from './json-body.ts';
-import { parseRows } from './parse-rows.ts';
+import { pageOrigin, parseRows } from './parse-rows.ts';
 
 /**
  * An endpoint under a source's base URL. A path in the base URL is kept
@@ -54,7 +55,7 @@ export function parseMatrixPage(page: FetchedPage, request: PageRequest, parse: 
     return parse(at, jsonBody(page));
   } catch (error) {
     if (!(error instanceof PageError)) throw error;
-    throw new PageError(`${describeMatrixPage(at)}: ${error.message}`, { failures: error.failures, cause: error });
+    throw new PageError(`${describeMatrixPage(at)}: ${error.message}`, { failures: error.failures, transient: error.transient, cause: error });
   }
 }
 
@@ -62,14 +63,21 @@ export function parseMatrixPage(page: FetchedPage, request: PageRequest, parse: 
  * Fails the page on a platform's error envelope (rate limited, bad
  * parameters, maintenance): an HTTP 200 that carries no listings must never
  * be read as an empty book. The message quotes the platform's code and text.
+ * A code in `transient` (the platform's "busy" and rate-limit codes) fails
+ * it as transient, so the page is read again first.
  *
  * @example
- * failOnErrorEnvelope(page, { platform: 'OKX', ok: envelope.code === 0, code: envelope.code, message: envelope.msg });
+ * failOnErrorEnvelope(page, { platform: 'OKX', ok: envelope.code === 0, code: envelope.code, message: envelope.msg, transient: [50011, 50013] });
  */
-export function failOnErrorEnvelope(page: FetchedPage, envelope: { platform: string; ok: boolean; code: unknown; message: unknown }): void {
+export function failOnErrorEnvelope(
+  page: FetchedPage,
+  envelope: { platform: string; ok: boolean; code: unknown; message: unknown; transient?: readonly (string | number)[] },
+): void {
   if (envelope.ok) return;
   const message = typeof envelope.message === 'string' && envelope.message.trim() !== '' ? envelope.message : '(no message)';
-  throw new PageError(`${page.url}: ${envelope.platform} error envelope code ${JSON.stringify(envelope.code) ?? 'undefined'}: ${message}`);
+  const code = envelope.code === undefined ? 'undefined' : jsonText(envelope.code);
+  const transient = envelope.transient?.some((known) => String(known) === String(envelope.code)) ?? false;
+  throw new PageError(`${page.url}: ${envelope.platform} error envelope code ${code}: ${message}${transient ? ' (busy: transient)' : ''}`, { transient });
 }
 
 /**
@@ -84,5 +92,5 @@ export function parseJsonRows(
   rows: readonly unknown[],
   options: { platform: string; fieldPaths: NonNullable<ListingContext['fieldPaths']>; extract: (row: unknown) => RawListing },
 ): { listings: NormalizedListing[]; failures: ParseFailure[] } {
-  return parseRows(rows, { ...options, url: page.url, raw: (row) => JSON.stringify(row) });
+  return parseRows(rows, { ...options, raw: jsonText, ...pageOrigin(page) });
 }

@@ -46,6 +46,11 @@ export const commands: readonly CommandEntry[] = [
     description: 'stream a table to CSV, JSON lines or Parquet, in constant memory (decimals exact, timestamps UTC ISO 8601)',
     load: async () => (await import('./export.ts')).registerExport,
   },
+  {
+    name: 'methods',
+    description: 'list the canonical payment methods with their category and every alias, or resolve names as a source would',
+    load: async () => (await import('./methods.ts')).registerMethods,
+  },
   { name: 'schedule', description: 'recurring crawls, kept in the store and fired by `otcwatch run`', load: async () => (await import('./schedule.ts')).registerSchedule },
   {
     name: 'run',

@@ -83,7 +83,9 @@ function loadOrReport(file: string): DeclarativeSpec | null {
 function textReport(result: TrySourceResult): string {
   const lines = [`${result.request.method ?? 'GET'} ${result.request.url}${result.from === result.request.url ? '' : ` (read from ${result.from})`} → HTTP ${result.status}`];
   if (!result.outcome.ok) return [...lines, `page failed: ${result.outcome.error}`].join('\n');
-  const { listings, failures, next } = result.outcome.parsed;
+  const { listings, next } = result.outcome.parsed;
+  // A kept row's unreadable fields are parse failures too, as the store records them.
+  const failures = [...result.outcome.parsed.failures, ...listings.flatMap((l) => l.fieldFailures ?? [])];
   lines.push('', `listings (${listings.length}):`, formatTable(listings.map(listingRow), { maxCellWidth: 40 }));
   lines.push('', `parse failures (${failures.length}):`);
   if (failures.length > 0) lines.push(formatTable(failures.map((f) => ({ field: f.fieldPath, error: f.error, raw: f.raw })), { maxCellWidth: 60 }));
@@ -99,10 +101,10 @@ function listingRow(listing: NormalizedListing): Record<string, unknown> {
     side: listing.side,
     asset: listing.asset,
     fiat: listing.fiat,
-    price: listing.price,
+    price: listing.priceNegotiable ? 'negotiable' : listing.price,
     available: listing.available,
     limits: listing.minOrder === null && listing.maxOrder === null ? '' : `${listing.minOrder ?? ''}-${listing.maxOrder ?? ''}`,
-    methods: listing.paymentMethods.map((m) => m.code ?? `?${m.raw}`).join(','),
+    methods: listing.paymentMethods.map((m) => `${m.stance === 'refused' ? '-' : ''}${m.code ?? `?${m.raw}`}`).join(','),
     rate: listing.completionRate,
     orders: listing.orderCount,
   };

@@ -72,7 +72,8 @@ export function diffHighlights(diff: RunDiff, perLine = 3): string[] {
 
 function listingLine(l: ListingFact): string {
   const available = l.available === null ? '' : `, ${l.available} ${l.asset} available`;
-  return `${listingLabel(l)} @ ${l.price} ${l.fiat}${available}; ${l.methods.join(', ') || 'no methods'}`;
+  const price = l.price === null ? 'no price' : `${l.price} ${l.fiat}`;
+  return `${listingLabel(l)} @ ${price}${available}; ${l.methods.join(', ') || 'no methods'}`;
 }
 
 function runLabel(run: DiffRunInfo): string {

@@ -5,7 +5,7 @@ import type { ListingMethodFact, OperatorMethodFact } from './run-diff.ts';
 
 /**
  * Payment methods a listing takes in run `inRun` and did not take in run
- * `otherRun`, for listings observed in both: the set difference on
+ * `otherRun` (accepted ones: a refusal is neither taken nor dropped), for listings observed in both: the set difference on
  * (listing, method), as an anti-join. With (to, from) these are methods
  * added; with (from, to) methods dropped.
  *
@@ -21,9 +21,9 @@ export async function listingMethodsOnlyIn(db: Kysely<Database>, inRun: number, 
       join listing_observations b on b.run_id = ${otherRun} and b.listing_id = x.listing_id
       join listings l on l.id = x.listing_id
       left join payment_methods pm on pm.code = x.method_key
-     where x.run_id = ${inRun}
+     where x.run_id = ${inRun} and x.stance = 'accepted'
        and not exists (select 1 from listing_payment_methods bp
-                        where bp.run_id = ${otherRun} and bp.listing_id = x.listing_id and bp.method_key = x.method_key)
+                        where bp.run_id = ${otherRun} and bp.listing_id = x.listing_id and bp.method_key = x.method_key and bp.stance = 'accepted')
      order by o.operator_name, l.platform_key, x.method_key`.execute(db);
   return rows;
 }
@@ -48,11 +48,11 @@ export async function operatorMethodsOnlyIn(db: Kysely<Database>, inRun: number,
       join listings l on l.id = x.listing_id
       join operators op on op.id = o.operator_id
       left join payment_methods pm on pm.code = x.method_key
-     where x.run_id = ${inRun}
+     where x.run_id = ${inRun} and x.stance = 'accepted'
        and exists (select 1 from listing_observations b where b.run_id = ${otherRun} and b.operator_id = o.operator_id)
        and not exists (select 1 from listing_payment_methods bp
                          join listing_observations b on b.run_id = bp.run_id and b.listing_id = bp.listing_id
-                        where bp.run_id = ${otherRun} and b.operator_id = o.operator_id and bp.method_key = x.method_key)
+                        where bp.run_id = ${otherRun} and b.operator_id = o.operator_id and bp.method_key = x.method_key and bp.stance = 'accepted')
      group by o.operator_id, op.platform_key, x.method_key, pm.code, pm.name, pm.is_domestic
      order by 3, 2, x.method_key`.execute(db);
   return rows;

@@ -16,7 +16,7 @@ export async function listingsOnlyIn(db: Kysely<Database>, inRun: number, notInR
   const { rows } = await sql<ListingFact>`
     select ${LISTING_REF}, o.price::text as price, o.available::text as available,
            array(select p.method_key from listing_payment_methods p
-                  where p.run_id = o.run_id and p.listing_id = o.listing_id order by 1) as methods
+                  where p.run_id = o.run_id and p.listing_id = o.listing_id and p.stance = 'accepted' order by 1) as methods
       from listing_observations o
       join listings l on l.id = o.listing_id
      where o.run_id = ${inRun}

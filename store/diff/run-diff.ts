@@ -73,7 +73,8 @@ export interface ListingRef {
 
 /** A listing that appeared or vanished, as it was in the run where it was seen. */
 export interface ListingFact extends ListingRef {
-  price: string;
+  /** Null when the listing's price is negotiable or did not read. */
+  price: string | null;
   available: string | null;
   /** Method keys (canonical codes, or `unknown:<raw>`), sorted. */
   methods: string[];

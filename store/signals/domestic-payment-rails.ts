@@ -4,7 +4,8 @@ import { inScope, recentIds, type SignalDefinition } from './signal-query.ts';
 /**
  * `domestic_payment_rails`: 1 when any of the operator's listings was ever
  * seen taking a mainland rail (`payment_methods.is_domestic`: alipay,
- * wechat_pay, unionpay, cn_bank_card, digital_rmb). Evidence, per method:
+ * wechat_pay, unionpay, cn_bank_card, cn_credit_card, digital_rmb); a refusal
+ * (不收支付宝) is not taking it. Evidence, per method:
  * the platform's spellings, the listings, runs and observations.
  *
  * @example
@@ -16,7 +17,7 @@ export const domesticPaymentRails: SignalDefinition = {
     with hits as (
       select o.operator_id, pm.method_code, pm.raw_text, o.listing_id, o.run_id, o.id as observation_id
         from listing_observations o
-        join listing_payment_methods pm on pm.run_id = o.run_id and pm.listing_id = o.listing_id
+        join listing_payment_methods pm on pm.run_id = o.run_id and pm.listing_id = o.listing_id and pm.stance = 'accepted'
         join payment_methods m on m.code = pm.method_code and m.is_domestic
        where ${inScope('o.operator_id', scope)}
     ), per_method as (

@@ -10,7 +10,7 @@
  * // 25 × 1 + 20 × 1 + 5 × 1 = 50 points before any other signal
  */
 export const SIGNAL_WEIGHTS = {
-  /** A mainland rail (alipay, wechat_pay, unionpay, cn_bank_card, digital_rmb) on any listing: 1, else 0. */
+  /** A mainland rail (alipay, wechat_pay, unionpay, cn_bank_card, cn_credit_card, digital_rmb), accepted on any listing: 1, else 0. */
   domestic_payment_rails: 25,
   /** Share of the operator's listings quoting CNY. */
   cny_listings: 20,

@@ -125,7 +125,7 @@ export function adapterContract(kit: PlatformKit, target: FaultTarget): void {
     t.deepEqual(await storedListings(rig.store, result.runId), servedWithout(targetRows()), 'no value of the drifted page is stored');
   });
 
-  test.serial(title('a malformed row is a parse failure with its raw JSON and field path; the rest are stored'), async (t) => {
+  test.serial(title('a row with an unreadable price is kept with a null price and a parse failure linked to it'), async (t) => {
     const rig = await adapterCrawlRig(t, kit);
     await rig.source();
     rig.server.inject({ ...target, kind: 'rows', mutate: (row, i) => (i === 1 ? setField(row, kit.pricePath, 'N/A') : row) });
@@ -136,7 +136,16 @@ export function adapterContract(kit: PlatformKit, target: FaultTarget): void {
     t.is(failures[0]!.field_path, kit.pricePath);
     t.true(failures[0]!.raw.includes('"N/A"'));
     t.regex(failures[0]!.error, /N\/A/);
-    t.deepEqual(await storedListings(rig.store, result.runId), servedWithout([targetRows()[1]]));
+    const bad = kit.expected(targetRows()[1]).listing;
+    const linked = await rig.store.db
+      .selectFrom('parse_failures as f')
+      .innerJoin('listing_observations as o', 'o.id', 'f.observation_id')
+      .innerJoin('listings as l', 'l.id', 'o.listing_id')
+      .where('f.run_id', '=', result.runId)
+      .select('l.platform_key')
+      .execute();
+    t.deepEqual(linked.map((r) => r.platform_key), [bad]);
+    t.deepEqual(await storedListings(rig.store, result.runId), served().map((l) => (l.listing === bad ? { ...l, price: null } : l)));
   });
 }
 

@@ -52,7 +52,8 @@ export async function adapterCrawlRig(t: ExecutionContext, kit: PlatformKit): Pr
         kind: 'api',
         baseUrl: server.url,
         params,
-        politeness: { minGapMs: 0, concurrency: 4, ...politeness },
+        // Transient pages are read again after 10 ms, not 2 s.
+        politeness: { minGapMs: 0, concurrency: 4, pageRetryDelayMs: 10, ...politeness },
       });
     },
     crawl: () => runCrawlJob(store, services, kit.adapter),

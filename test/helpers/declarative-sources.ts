@@ -22,7 +22,7 @@ export async function addShippedSource(store: Store, file: string, baseUrl: stri
 /** Registers a spec the way `sources add` does (the spec kept in params), pointed at `baseUrl`. */
 export async function addSpec(store: Store, spec: DeclarativeSpec, baseUrl: string, politeness: Partial<PolitenessConfig> = {}): Promise<void> {
   const registration = declarativeRegistration(spec, { spec, sourceFile: `${spec.name}.yaml` }, baseUrl);
-  await upsertSource(store.db, { ...registration, politeness: { minGapMs: 0, concurrency: 4, ...politeness } });
+  await upsertSource(store.db, { ...registration, politeness: { minGapMs: 0, concurrency: 4, pageRetryDelayMs: 10, ...politeness } });
 }
 
 /**

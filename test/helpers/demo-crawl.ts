@@ -50,7 +50,7 @@ export async function demoCrawlRig(
     async source(id, politeness = {}, params = {}) {
       await upsertSource(
         store.db,
-        adapterSourceRegistration(getAdapter(id), { baseUrl: market.url, params, politeness: { minGapMs: 0, concurrency: 4, ...politeness } }),
+        adapterSourceRegistration(getAdapter(id), { baseUrl: market.url, params, politeness: { minGapMs: 0, concurrency: 4, pageRetryDelayMs: 10, ...politeness } }),
       );
     },
     crawl: (id, crawlOptions) => runCrawlJob(store, services, id, crawlOptions),

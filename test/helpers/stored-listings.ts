@@ -9,7 +9,8 @@ export interface StoredListing {
   side: string;
   asset: string;
   fiat: string;
-  price: string;
+  /** Null when negotiable or unreadable. */
+  price: string | null;
   available: string | null;
   minOrder: string | null;
   maxOrder: string | null;
@@ -41,7 +42,7 @@ export async function storedListings(store: Store, runId: number): Promise<Store
       'l.side',
       'l.asset',
       'l.fiat',
-      sql<string>`o.price::text`.as('price'),
+      sql<string | null>`o.price::text`.as('price'),
       sql<string | null>`o.available::text`.as('available'),
       sql<string | null>`o.min_order::text`.as('minOrder'),
       sql<string | null>`o.max_order::text`.as('maxOrder'),
@@ -60,7 +61,7 @@ export async function storedListings(store: Store, runId: number): Promise<Store
   return observations
     .map((o) => ({
       ...o,
-      price: dec(o.price),
+      price: o.price === null ? null : dec(o.price),
       available: o.available === null ? null : dec(o.available),
       minOrder: o.minOrder === null ? null : dec(o.minOrder),
       maxOrder: o.maxOrder === null ? null : dec(o.maxOrder),
