@@ -185,16 +185,11 @@ function isBlank(value: unknown): value is null | undefined | '' {
   return value == null || (typeof value === 'string' && value.trim() === '');
 }
 
-/**
- * Text as stored. Postgres text cannot hold NUL (U+0000): a NUL in seller
- * text would abort the whole snapshot, so it is kept as U+FFFD, the
- * replacement character; everything else is kept exactly.
- */
+/** Text as stored; control characters (NUL among them, which Postgres text cannot hold) are already gone (`cleanRow`). */
 function requiredText(value: unknown): string {
   if (typeof value !== 'string') throw new NormalizeError(`${quoteInput(value)} is not text`);
-  const text = value.replace(/\u0000/g, '\ufffd').trim();
-  if (text === '') throw new NormalizeError(`${quoteInput(value)} is empty`);
-  return text;
+  if (value.trim() === '') throw new NormalizeError(`${quoteInput(value)} is empty`);
+  return value.trim();
 }
 
 function optionalText(value: unknown): string | null {

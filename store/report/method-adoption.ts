@@ -32,7 +32,7 @@ export async function methodAdoption(db: Kysely<Database>, filter: RunFilter = {
       select o.run_id, lpm.method_code, count(distinct o.operator_id)::int as operators
         from runs
         join listing_observations o on o.run_id = runs.id
-        join listing_payment_methods lpm on lpm.run_id = o.run_id and lpm.listing_id = o.listing_id
+        join listing_payment_methods lpm on lpm.run_id = o.run_id and lpm.listing_id = o.listing_id and lpm.stance = 'accepted'
        group by o.run_id, lpm.method_code
     )
     select runs.source_id, runs.id as run_id, runs.started_at, pm.code as method, pm.name as method_name,
