@@ -106,26 +106,31 @@ test('the worked Chinese board example reads its fixture page as the README says
     asset: 'USDT',
     fiat: 'CNY',
     price: '7.25',
+    priceNegotiable: false,
     available: '2500',
     minOrder: '500',
     maxOrder: '50000',
     paymentMethods: [
-      { code: 'alipay', raw: '支付宝' },
-      { code: 'wechat_pay', raw: '微信' },
-      { code: 'unionpay', raw: 'unionpay' },
-      { code: 'digital_rmb', raw: '数字人民币' },
+      { code: 'alipay', raw: '支付宝', stance: 'accepted', source: 'icon' },
+      { code: 'wechat_pay', raw: '微信', stance: 'accepted', source: 'icon' },
+      { code: 'unionpay', raw: 'unionpay', stance: 'accepted', source: 'icon' },
+      { code: 'digital_rmb', raw: '数字人民币', stance: 'accepted', source: 'text' },
     ],
     terms: '支持数字人民币，秒放',
     completionRate: '0.985',
     orderCount: 1203,
     monthOrderCount: null,
+    fieldFailures: [],
   });
   t.deepEqual(listings.map((l) => [l.listingKey.replace(/^h:[0-9a-f]{24}$/, 'h:…'), l.operatorKey, l.price, l.paymentMethods.map((m) => m.code ?? `?${m.raw}`).join(',')]), [
     ['88123', 'id:10086', '7.25', 'alipay,wechat_pay,unionpay,digital_rmb'],
     ['88124', 'id:20417', '7.26', 'cn_bank_card,alipay'],
+    ['88125', 'id:31502', null, 'wechat_pay'],
     ['h:…', 'name:老王币行', '7.31', 'unionpay,alipay'],
     ['88127', 'id:50066', '7.24', 'wechat_pay,?qqpay'],
   ]);
-  t.deepEqual(failures.map((f) => [f.fieldPath, f.error]), [['price', 'price: "面议" is not a decimal number']]);
+  t.deepEqual(failures, [], 'the negotiable row is kept, not lost');
+  t.true(listings[2]!.priceNegotiable);
+  t.deepEqual(listings[2]!.fieldFailures?.map((f) => [f.fieldPath, f.error]), [['price', 'price: "面议" is a negotiable price; stored with price null and price_negotiable']]);
   t.deepEqual(next.map((r) => r.url), ['https://otc-board.example/otc/usdt/sell?page=2']);
 });
