@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 
 /**
  * Views for investigators, documented with example queries in the README
@@ -16,32 +16,64 @@ import { sql, type Kysely } from 'kysely';
  *   threshold, with their signals (JSON array, strongest first).
  */
 export async function up(db: Kysely<any>): Promise<void> {
+  await sql`create view v_listing_history as ${listingHistory(sql.raw('listing_payment_methods'))}`.execute(db);
+  await sql`create view v_current_listings as ${CURRENT_LISTINGS}`.execute(db);
+  await sql`create view v_operator_payment_timeline as ${operatorPaymentTimeline(sql.raw('listing_payment_methods'))}`.execute(db);
+  await sql`create view v_new_payment_methods as ${newPaymentMethods(sql.raw('listing_payment_methods'))}`.execute(db);
+
   await sql`
-    create view v_listing_history as
+    create view v_domestic_facing_operators as
+    select s.operator_id, op.platform, op.platform_key as operator_key, op.name as operator_name,
+           s.score, s.run_id, s.computed_at,
+           (select jsonb_agg(jsonb_build_object('signal', g.signal, 'weight', g.weight, 'strength', g.strength,
+                                                'points', g.points, 'evidence', g.evidence)
+                             order by g.points desc, g.signal)
+              from operator_signals g
+             where g.operator_id = s.operator_id and g.points > 0) as signals
+      from operator_scores s
+      join operators op on op.id = s.operator_id
+     where s.domestic_facing`.execute(db);
+}
+
+/*
+ * The view bodies below read a listing's payment methods from `methods`, a
+ * relation shaped like `listing_payment_methods`: that table here, and only
+ * its accepted rows from migration 0006 on. Changing them changes what this
+ * migration creates: add a new migration instead.
+ */
+
+/**
+ * Body of `v_listing_history`; `extra` columns are appended (a view replaced
+ * with `create or replace` keeps its columns and may only add more).
+ */
+export function listingHistory(methods: RawBuilder<unknown>, extra: RawBuilder<unknown> = sql``): RawBuilder<unknown> {
+  return sql`
     select o.run_id, r.source_id, r.status as run_status, o.observed_at,
            l.platform, l.platform_key as listing_key, o.listing_id,
            o.operator_id, o.operator_name, l.side, l.asset, l.fiat,
            o.price, o.available, o.min_order, o.max_order,
-           array(select pm.method_key from listing_payment_methods pm
+           array(select pm.method_key from ${methods} pm
                   where pm.run_id = o.run_id and pm.listing_id = o.listing_id
                   order by pm.method_key) as payment_methods,
-           o.terms, o.completion_rate, o.order_count, o.month_order_count, o.evidence_id
+           o.terms, o.completion_rate, o.order_count, o.month_order_count, o.evidence_id${extra}
       from listing_observations o
       join crawl_runs r on r.id = o.run_id
-      join listings l on l.id = o.listing_id`.execute(db);
+      join listings l on l.id = o.listing_id`;
+}
 
-  await sql`
-    create view v_current_listings as
+/** Body of `v_current_listings`: `v_listing_history` for the latest complete-or-partial run of each source. */
+export const CURRENT_LISTINGS = sql`
     with latest as (
       select distinct on (source_id) id, source_id
         from crawl_runs
        where status in ('complete', 'partial')
        order by source_id, id desc
     )
-    select h.* from latest join v_listing_history h on h.run_id = latest.id`.execute(db);
+    select h.* from latest join v_listing_history h on h.run_id = latest.id`;
 
-  await sql`
-    create view v_operator_payment_timeline as
+/** Body of `v_operator_payment_timeline`. */
+export function operatorPaymentTimeline(methods: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`
     select op.id as operator_id, op.platform, op.platform_key as operator_key, op.name as operator_name,
            o.run_id, r.source_id, r.started_at as run_started_at,
            pm.method_key, pm.method_code, coalesce(m.is_domestic, false) as is_domestic,
@@ -50,17 +82,19 @@ export async function up(db: Kysely<any>): Promise<void> {
       from listing_observations o
       join crawl_runs r on r.id = o.run_id
       join operators op on op.id = o.operator_id
-      join listing_payment_methods pm on pm.run_id = o.run_id and pm.listing_id = o.listing_id
+      join ${methods} pm on pm.run_id = o.run_id and pm.listing_id = o.listing_id
       left join payment_methods m on m.code = pm.method_code
-     group by op.id, o.run_id, r.source_id, r.started_at, pm.method_key, pm.method_code, m.is_domestic`.execute(db);
+     group by op.id, o.run_id, r.source_id, r.started_at, pm.method_key, pm.method_code, m.is_domestic`;
+}
 
-  await sql`
-    create view v_new_payment_methods as
+/** Body of `v_new_payment_methods`. */
+export function newPaymentMethods(methods: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`
     with sightings as (
       select r.source_id, o.operator_id, o.run_id, o.listing_id, pm.method_key, pm.method_code, pm.raw_text
         from listing_observations o
         join crawl_runs r on r.id = o.run_id
-        join listing_payment_methods pm on pm.run_id = o.run_id and pm.listing_id = o.listing_id
+        join ${methods} pm on pm.run_id = o.run_id and pm.listing_id = o.listing_id
     ), method_firsts as (
       select source_id, operator_id, method_key, min(run_id) as run_id from sightings group by 1, 2, 3
     ), operator_firsts as (
@@ -80,20 +114,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       join operators op on op.id = f.operator_id
       left join payment_methods m on m.code = s.method_code
      where f.run_id > fo.run_id
-     group by f.run_id, f.source_id, r.started_at, f.operator_id, op.platform, op.name, f.method_key, s.method_code, m.is_domestic`.execute(db);
-
-  await sql`
-    create view v_domestic_facing_operators as
-    select s.operator_id, op.platform, op.platform_key as operator_key, op.name as operator_name,
-           s.score, s.run_id, s.computed_at,
-           (select jsonb_agg(jsonb_build_object('signal', g.signal, 'weight', g.weight, 'strength', g.strength,
-                                                'points', g.points, 'evidence', g.evidence)
-                             order by g.points desc, g.signal)
-              from operator_signals g
-             where g.operator_id = s.operator_id and g.points > 0) as signals
-      from operator_scores s
-      join operators op on op.id = s.operator_id
-     where s.domestic_facing`.execute(db);
+     group by f.run_id, f.source_id, r.started_at, f.operator_id, op.platform, op.name, f.method_key, s.method_code, m.is_domestic`;
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
