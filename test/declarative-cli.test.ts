@@ -30,7 +30,7 @@ test(title('sources try --fixture prints the rows, the parse failures and the ne
   const text = await cli('sources', 'try', CN_BOARD, '--fixture', CN_PAGE);
   t.is(text.code, 0, text.stderr);
   t.regex(text.stdout, /listings \(5\):/);
-  t.regex(text.stdout, /88123 +\| id:10086 +\| 金沙承兑 +\| sell \| USDT +\| CNY +\| +7\.25 \| +2500 \| 500-50000 +\| alipay,wechat_pay,unionpay,digi/);
+  t.regex(text.stdout, /88123 +\| id:10086 +\| 金沙承兑 +\| sell \| USDT +\| CNY +\| 7\.25 +\| +2500 \| 500-50000 +\| alipay,wechat_pay,unionpay,digi/);
   t.regex(text.stdout, /88125 +\| [^|]+\| [^|]+\| sell \| USDT +\| CNY +\| negotiable \|/);
   t.regex(text.stdout, /parse failures \(1\):[\s\S]*price +\| price: "面议" is a negotiable price/);
   t.regex(text.stdout, /next page: GET https:\/\/otc-board\.example\/otc\/usdt\/sell\?page=2/);
