@@ -25,6 +25,10 @@ export const CRAWL_LIMITS = {
   requestsPerInterval: { min: 0, max: 10_000, note: '' },
   /** Window length of the cap. */
   intervalMs: { min: 1, max: DAY_MS, note: ' (1 day)' },
+  /** Times a transient page (busy envelope, captcha, cut short) is read again. */
+  pageRetries: { min: 0, max: 10, note: '' },
+  /** Wait before the first such retry (it doubles). */
+  pageRetryDelayMs: { min: 0, max: 600_000, note: ' (10 minutes)' },
   /** Pages one crawl reads at most. */
   maxPages: { min: 1, max: 100_000, note: '' },
   /** One HTTP request, or one browser navigation or readiness wait. */
@@ -100,6 +104,6 @@ export function politenessProblems(politeness: Partial<Record<PolitenessLimitNam
 }
 
 /** The politeness fields that are numbers with a range. */
-export type PolitenessLimitName = 'minGapMs' | 'concurrency' | 'requestsPerInterval' | 'intervalMs';
+export type PolitenessLimitName = 'minGapMs' | 'concurrency' | 'requestsPerInterval' | 'intervalMs' | 'pageRetries' | 'pageRetryDelayMs';
 
-const POLITENESS_LIMITS: readonly PolitenessLimitName[] = ['minGapMs', 'concurrency', 'requestsPerInterval', 'intervalMs'];
+const POLITENESS_LIMITS: readonly PolitenessLimitName[] = ['minGapMs', 'concurrency', 'requestsPerInterval', 'intervalMs', 'pageRetries', 'pageRetryDelayMs'];

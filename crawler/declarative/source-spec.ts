@@ -15,8 +15,8 @@ const politeness = z.strictObject({
   requestsPerInterval: limited('requestsPerInterval').optional(),
   intervalMs: limited('intervalMs').optional(),
   respectRobots: z.boolean().optional(),
-  pageRetries: z.int().min(0).optional(),
-  pageRetryDelayMs: z.int().min(0).optional(),
+  pageRetries: limited('pageRetries').optional(),
+  pageRetryDelayMs: limited('pageRetryDelayMs').optional(),
 });
 
 /** A whole number in the range every other way of setting it also holds (crawl-limits.ts). */
