@@ -150,6 +150,7 @@ test(title('otcwatch sql: a refusal is one line, duplicate columns show renamed,
 
 test(title('otcwatch sql --timeout stops a runaway query on either store, and the next command runs'), async (t) => {
   const { cli } = await cliRig(t);
+  t.is((await cli('migrate')).code, 0);
   const runaway = await cli('sql', '--timeout', '1', 'select count(*) from generate_series(1, 5000000000)');
   t.not(runaway.code, 0);
   t.regex(runaway.stderr, /^otcwatch: the statement ran longer than 1 s/);
