@@ -57,7 +57,8 @@ export async function crawlStatus(db: Kysely<Database>, options: { queueName: st
   };
 }
 
-async function queueCounts(db: Kysely<Database>, queueName: string): Promise<Record<string, number> | null> {
+/** Jobs of a pg-boss queue by state; null where pg-boss has never run on this database. */
+export async function queueCounts(db: Kysely<Database>, queueName: string): Promise<Record<string, number> | null> {
   const exists = await sql<{ t: string | null }>`select to_regclass('pgboss.job')::text as t`.execute(db);
   if (!exists.rows[0]?.t) return null;
   const rows = await sql<{ state: string; n: number }>`select state::text, count(*)::int as n from pgboss.job where name = ${queueName} group by state`.execute(db);

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type PgBoss from 'pg-boss';
 import type { Store } from '../../store/connection.ts';
 import { beatWorker, registerWorker, stopWorker } from '../../store/workers.ts';
-import { SourceBusyError } from './crawl-job.ts';
+import { SourceBusyError, type CrawlJobResult } from './crawl-job.ts';
 import { CRAWL_QUEUE, type CrawlQueueSettings } from './crawl-queue.ts';
 import type { CrawlServices } from './crawl-services.ts';
 import { performCrawlTask, type CrawlTask, type CrawlTaskOptions } from './crawl-task.ts';
@@ -35,7 +35,7 @@ export class CrawlWorker {
   #stopped: Promise<void> | undefined;
 
   constructor(props: CrawlWorkerProps) {
-    this.#props = { graceMs: 30_000, heartbeatMs: 5000, ...props };
+    this.#props = { graceMs: 30_000, heartbeatMs: 5000, onRun: () => {}, ...props };
   }
 
   get id(): string {
@@ -77,7 +77,7 @@ export class CrawlWorker {
     const controller = new AbortController();
     this.#inFlight.set(job.id, controller);
     const task = job.data;
-    const options: CrawlTaskOptions = { signal: controller.signal, afterRun: this.#props.afterRun };
+    const options: CrawlTaskOptions = { signal: controller.signal, afterRun: this.#props.afterRun, onRun: this.#props.onRun };
     // A first delivery needs no check; a retried one may find its crawl already done.
     if (job.retryCount > 0) options.requestedAt = job.createdOn;
     this.#props.log({ event: 'take', worker: this.id, job: job.id, source: task.sourceId, attempt: job.retryCount + 1 });
@@ -124,6 +124,8 @@ export interface CrawlWorkerProps {
   concurrency: number;
   afterRun: CrawlTaskOptions['afterRun'];
   log: (event: WorkerEvent) => void;
+  /** Told of every crawl this worker performed (metrics). */
+  onRun?: (result: CrawlJobResult) => void;
   /** How long tasks in flight may go on after `stop()` before they are aborted. Default 30 s. */
   graceMs?: number;
   heartbeatMs?: number;
