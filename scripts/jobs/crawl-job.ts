@@ -6,7 +6,7 @@ import type { Store } from '../../store/connection.ts';
 import { claimRun, heartbeatRun } from '../../store/crawl-runs.ts';
 import { readRunJournal, RunJournal } from '../../store/run-journal.ts';
 import { closeRun } from '../../store/snapshot-writer.ts';
-import { findSource } from '../../store/sources.ts';
+import { findSource, listSources } from '../../store/sources.ts';
 import type { CrawlServices } from './crawl-services.ts';
 import { failpoint } from './failpoints.ts';
 import { sourceConfigOf } from './source-config.ts';
@@ -34,6 +34,32 @@ export interface CrawlJobResult {
   listings: number;
   parseFailures: number;
   elapsedMs: number;
+}
+
+/**
+ * Holds the host to the strictest of every enabled source on it, from the
+ * store — not only those this process happens to have crawled — so a lax
+ * source never runs at its own pace beside a stricter sibling crawled
+ * elsewhere. A sibling whose stored row is broken is left to its own crawl
+ * to report.
+ */
+async function configureSiblings(store: Store, services: CrawlServices, host: string, sourceId: string): Promise<void> {
+  for (const sibling of await listSources(store.db)) {
+    if (sibling.id === sourceId || !sibling.enabled || hostOf(sibling.base_url) !== host) continue;
+    try {
+      services.limiter.configure(host, sourceConfigOf(sibling, adapterForSource(sibling)).politeness, sibling.id);
+    } catch {
+      // Its own crawl refuses it with the reason.
+    }
+  }
+}
+
+function hostOf(baseUrl: string): string | null {
+  try {
+    return new URL(baseUrl).host;
+  } catch {
+    return null;
+  }
 }
 
 /** Thrown when another live process holds the source's run. */
@@ -66,7 +92,9 @@ export async function runCrawlJob(store: Store, services: CrawlServices, sourceI
   const adapter = adapterForSource(row);
   const source = sourceConfigOf(row, adapter, options.politeness);
   if (options.maxPages !== undefined) source.maxPages = checkLimit('maxPages', options.maxPages, `source ${sourceId}: max pages`);
-  services.limiter.configure(new URL(source.baseUrl).host, source.politeness, source.id);
+  const host = new URL(source.baseUrl).host;
+  services.limiter.configure(host, source.politeness, source.id);
+  await configureSiblings(store, services, host, source.id);
 
   const started = performance.now();
   const { owner, lease } = services;
