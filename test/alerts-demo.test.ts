@@ -137,7 +137,9 @@ test.serial(title('a run made partial by a 5xx raises no operator_vanished alert
   await rig.source('demo-html');
   await afterRun(rig.store, await rig.crawl('demo-html'));
   rig.market.advance();
+  // Two pages, not adjacent: a crawl now reads on past a failed page, so one failure would hide only its own rows.
   rig.market.faults.inject({ path: '/market', query: { page: '2' }, kind: '500' });
+  rig.market.faults.inject({ path: '/market', query: { page: '4' }, kind: '500' });
   const partial = await rig.crawl('demo-html');
   t.is(partial.status, 'partial');
 
