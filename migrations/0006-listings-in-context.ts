@@ -43,14 +43,18 @@ export async function up(db: Kysely<any>): Promise<void> {
                   where pm.run_id = o.run_id and pm.listing_id = o.listing_id
                   order by pm.method_key) as refused_payment_methods,
            o.price_negotiable`,
-  )}`.execute(db);
+  )}
+     where r.status <> 'running'`.execute(db);
   await sql`create or replace view v_current_listings as ${CURRENT_LISTINGS}`.execute(db);
-  await sql`create or replace view v_operator_payment_timeline as ${operatorPaymentTimeline(ACCEPTED)}`.execute(db);
-  await sql`create or replace view v_new_payment_methods as ${newPaymentMethods(ACCEPTED)}`.execute(db);
+  await sql`create or replace view v_operator_payment_timeline as ${operatorPaymentTimeline(ACCEPTED_CLOSED)}`.execute(db);
+  await sql`create or replace view v_new_payment_methods as ${newPaymentMethods(ACCEPTED_CLOSED)}`.execute(db);
 }
 
 /** A listing's accepted methods: what the views count as its payment methods. */
 const ACCEPTED = sql`(select * from listing_payment_methods where stance = 'accepted')`;
+
+/** The same, of closed runs only: a running run's pages are stored as they are read (0005), and views show closed runs. */
+const ACCEPTED_CLOSED = sql`(select pm.* from listing_payment_methods pm join crawl_runs r on r.id = pm.run_id where pm.stance = 'accepted' and r.status <> 'running')`;
 
 export async function down(db: Kysely<any>): Promise<void> {
   // The views of 0004 exactly as they were: dropped (they depend on the columns below) and made again by 0004 itself.

@@ -40,17 +40,23 @@ function pageRequests(market: DemoMarketplace): Map<number, number> {
 
 test.serial(title('kill -9 after the 4th stored page: the next crawl resumes the same run, fetches none of those pages again, and stores every ad once'), async (t) => {
   const { cli, cliWith, market } = await session(t);
-  const killed = await cliWith({ OTCWATCH_FAILPOINT: 'after-page:4' }, 'crawl', 'demo-html');
+  // A short lease: the killed run's heartbeat goes stale (its process is gone) within 2 s.
+  const lease = { OTCWATCH_RUN_LEASE_SECONDS: '2' };
+  const killed = await cliWith({ ...lease, OTCWATCH_FAILPOINT: 'after-page:4' }, 'crawl', 'demo-html');
   t.is(killed.signal, 'SIGKILL', killed.stderr);
   t.deepEqual([...pageRequests(market).entries()].sort((a, b) => a[0] - b[0]), [[1, 1], [2, 1], [3, 1], [4, 1]]);
 
-  const [live] = await sqlRows<{ id: number; status: string; pages: number }>(
+  const [live] = await sqlRows<{ id: number; status: string; pages: number; visible: number }>(
     cli,
-    `select r.id, r.status, (select count(*)::int from run_pages p where p.run_id = r.id) as pages from crawl_runs r where source_id = 'demo-html'`,
+    `select r.id, r.status, (select count(*)::int from run_pages p where p.run_id = r.id) as pages,
+            (select count(*)::int from v_listing_history) + (select count(*)::int from v_operator_payment_timeline) as visible
+       from crawl_runs r where source_id = 'demo-html'`,
   );
-  t.like(live, { status: 'running', pages: 4 });
+  // Its 20 stored listings stay out of the views until the run is closed.
+  t.like(live, { status: 'running', pages: 4, visible: 0 });
 
-  const resumed = await cli('crawl', 'demo-html');
+  await new Promise((resolve) => setTimeout(resolve, 2500));
+  const resumed = await cliWith(lease, 'crawl', 'demo-html');
   t.is(resumed.code, 0, resumed.stderr);
   t.regex(resumed.stdout, new RegExp(`run #${live!.id} demo-html: complete \\(resumed: 4 pages`));
 
