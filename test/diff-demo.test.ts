@@ -99,8 +99,10 @@ test.serial(title('a partial run adds appeared facts, never vanished ones, and i
   const partial = await rig.crawl('demo-html');
   t.is(partial.status, 'partial');
   const changes = demoChanges(demoState(SEED, 1), demoState(SEED, 2));
-  const page1 = new Set(demoState(SEED, 2).ads.slice(0, 20).map((ad) => ad.adId));
-  const sellersOnPage1 = new Set(demoState(SEED, 2).ads.slice(0, 20).map((ad) => `id:${ad.sellerId}`));
+  // Page 2 failed; the crawl read on past it (issue 12), so every page but the second was read.
+  const readAds = demoState(SEED, 2).ads.filter((_, i) => i < 20 || i >= 40);
+  const page1 = new Set(readAds.map((ad) => ad.adId));
+  const sellersOnPage1 = new Set(readAds.map((ad) => `id:${ad.sellerId}`));
 
   const diff = await diffRuns(rig.store.db, { sourceId: 'demo-html' });
   t.deepEqual([diff!.from.id, diff!.to.id], [baseline.runId, partial.runId]);
@@ -113,7 +115,7 @@ test.serial(title('a partial run adds appeared facts, never vanished ones, and i
     seen.operatorMethodsAdded,
     changes.operatorMethodsAdded.filter((m) => sellersOnPage1.has(m.split(' ')[0]!)),
   );
-  t.true(seen.listingMethodsAdded.length > 0, 'the page that was read shows methods added');
+  t.true(seen.listingMethodsAdded.length > 0, 'the pages that were read show methods added');
 
   rig.market.faults.clear();
   const complete = await rig.crawl('demo-html');
