@@ -28,9 +28,9 @@ test(`seller names and terms holding HTML, script, ESC sequences, NUL and WeChat
   await run('crawl', 'demo-api', '--base-url', market.url, '--min-gap-ms', '0', '--concurrency', '4', '--verbose');
   market.advance();
   await run('crawl', 'demo-api', '--min-gap-ms', '0', '--concurrency', '4');
-  // The store keeps the text exactly (NUL, which Postgres text cannot hold, as U+FFFD): what the outputs must not show is there.
+  // The store keeps the text as read less its C0 controls (removed before the store with a parse-failure note, issue 12): the handles the outputs must mask are there.
   const raw = await run('sql', '--raw', '--json', "select operator_name, terms from listing_observations where operator_name like '%鑫汇%' limit 1");
-  t.deepEqual(JSON.parse(raw), [{ operator_name: HOSTILE.escName.replace('\u0000', '\ufffd'), terms: HOSTILE.terms.replace('\u0000', '\ufffd') }]);
+  t.deepEqual(JSON.parse(raw), [{ operator_name: storedAs(HOSTILE.escName), terms: storedAs(HOSTILE.terms) }]);
   delete outputs[Object.keys(outputs).find((k) => k.startsWith('sql --raw'))!];
   const escId = JSON.parse(await run('sql', '--json', "select id from operators where name like '%鑫汇%'"))[0].id as number;
 
@@ -63,3 +63,8 @@ test(`seller names and terms holding HTML, script, ESC sequences, NUL and WeChat
     for (const handle of HOSTILE.handles) t.false(text.includes(handle), `${what}: the full handle ${handle}`);
   }
 });
+
+/** A seller text as the store keeps it: C0 controls other than tab and line breaks removed (crawler/normalize/text-hygiene.ts). */
+function storedAs(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/gu, '');
+}
