@@ -77,7 +77,7 @@ async function crawlWithOtcwatch(market: DemoMarketplace, dataDir: string, sourc
     const politeness = { minGapMs: 0, concurrency: CONCURRENCY, respectRobots: true };
     await upsertSource(store.db, adapterSourceRegistration(getAdapter(sourceId), { baseUrl: market.url, politeness }));
     const started = performance.now();
-    const result = await runCrawlJob(store, services, sourceId);
+    const result = await runCrawlJob(store, services, sourceId, { maxPages: 2000 });
     const seconds = (performance.now() - started) / 1000;
     if (result.status !== 'complete') throw new Error(`otcwatch crawl of ${sourceId} was ${result.status}: ${result.error}`);
     return { rows: result.listings, seconds };
