@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import * as investigatorViews from './0004-investigator-views.ts';
+import { listingHistory, newPaymentMethods, operatorPaymentTimeline } from './0004-investigator-views.ts';
 
 /**
  * Durable runs (issue 8): a run's pages are journalled as they are read, so
@@ -75,64 +76,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 
   // A running run's pages are stored as they are read; the views show closed runs only.
-  await sql`
-    create or replace view v_listing_history as
-    select o.run_id, r.source_id, r.status as run_status, o.observed_at,
-           l.platform, l.platform_key as listing_key, o.listing_id,
-           o.operator_id, o.operator_name, l.side, l.asset, l.fiat,
-           o.price, o.available, o.min_order, o.max_order,
-           array(select pm.method_key from listing_payment_methods pm
-                  where pm.run_id = o.run_id and pm.listing_id = o.listing_id
-                  order by pm.method_key) as payment_methods,
-           o.terms, o.completion_rate, o.order_count, o.month_order_count, o.evidence_id
-      from listing_observations o
-      join crawl_runs r on r.id = o.run_id
-      join listings l on l.id = o.listing_id
+  await sql`create or replace view v_listing_history as ${listingHistory(sql.raw('listing_payment_methods'))}
      where r.status <> 'running'`.execute(db);
-  await sql`
-    create or replace view v_operator_payment_timeline as
-    select op.id as operator_id, op.platform, op.platform_key as operator_key, op.name as operator_name,
-           o.run_id, r.source_id, r.started_at as run_started_at,
-           pm.method_key, pm.method_code, coalesce(m.is_domestic, false) as is_domestic,
-           count(*)::int as listings,
-           array_agg(distinct pm.raw_text) as raw_texts
-      from listing_observations o
-      join crawl_runs r on r.id = o.run_id
-      join operators op on op.id = o.operator_id
-      join listing_payment_methods pm on pm.run_id = o.run_id and pm.listing_id = o.listing_id
-      left join payment_methods m on m.code = pm.method_code
-     where r.status <> 'running'
-     group by op.id, o.run_id, r.source_id, r.started_at, pm.method_key, pm.method_code, m.is_domestic`.execute(db);
-  await sql`
-    create or replace view v_new_payment_methods as
-    with sightings as (
-      select r.source_id, o.operator_id, o.run_id, o.listing_id, pm.method_key, pm.method_code, pm.raw_text
-        from listing_observations o
-        join crawl_runs r on r.id = o.run_id
-        join listing_payment_methods pm on pm.run_id = o.run_id and pm.listing_id = o.listing_id
-       where r.status <> 'running'
-    ), method_firsts as (
-      select source_id, operator_id, method_key, min(run_id) as run_id from sightings group by 1, 2, 3
-    ), operator_firsts as (
-      select r.source_id, o.operator_id, min(o.run_id) as run_id
-        from listing_observations o join crawl_runs r on r.id = o.run_id
-       where r.status <> 'running'
-       group by 1, 2
-    )
-    select f.run_id, f.source_id, r.started_at as run_started_at,
-           f.operator_id, op.platform, op.name as operator_name,
-           f.method_key, s.method_code, coalesce(m.is_domestic, false) as is_domestic,
-           array_agg(distinct s.raw_text) as raw_texts,
-           array_agg(distinct s.listing_id) as listing_ids
-      from method_firsts f
-      join operator_firsts fo on fo.source_id = f.source_id and fo.operator_id = f.operator_id
-      join sightings s on s.run_id = f.run_id and s.operator_id = f.operator_id and s.method_key = f.method_key
-      join crawl_runs r on r.id = f.run_id
-      join operators op on op.id = f.operator_id
-      left join payment_methods m on m.code = s.method_code
-     where f.run_id > fo.run_id
-     group by f.run_id, f.source_id, r.started_at, f.operator_id, op.platform, op.name, f.method_key, s.method_code, m.is_domestic`.execute(db);
+  await sql`create or replace view v_operator_payment_timeline as ${operatorPaymentTimeline(CLOSED_RUN_METHODS)}`.execute(db);
+  await sql`create or replace view v_new_payment_methods as ${newPaymentMethods(CLOSED_RUN_METHODS)}`.execute(db);
 }
+
+/** Payment methods of closed runs only. */
+const CLOSED_RUN_METHODS = sql`(select pm.* from listing_payment_methods pm join crawl_runs r on r.id = pm.run_id where r.status <> 'running')`;
 
 export async function down(db: Kysely<any>): Promise<void> {
   // The views as 0004 made them, before the running-run filter.
