@@ -104,6 +104,9 @@ async function openPglite(dir: string, loadDataDir: Blob | undefined, readOnly: 
     consoleTarget: { engine: 'pglite', pglite },
     async close() {
       await db.destroy();
+      // Kysely closes the engine only if it ever ran a query through it; the console and
+      // COPY-style readers use the PGlite instance directly, and an open one keeps Node alive.
+      if (!pglite.closed) await pglite.close();
       await release();
     },
   };
