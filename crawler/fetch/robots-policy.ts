@@ -94,7 +94,9 @@ export class RobotsPolicy {
           reason: 'rules',
           robotsUrl,
           detail: line > 0 ? `line ${line}` : 'no matching rule',
-          crawlDelayMs: typeof delay === 'number' && delay > 0 ? Math.round(delay * 1000) : null,
+          // "Crawl-delay: Infinity" parses as a number; held at the largest exact integer, it is
+          // a gap longer than any otcwatch allows, so the robots gate refuses the host.
+          crawlDelayMs: typeof delay === 'number' && delay > 0 ? Math.min(Math.round(delay * 1000), Number.MAX_SAFE_INTEGER) : null,
         };
       }
     }
