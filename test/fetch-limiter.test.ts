@@ -35,7 +35,12 @@ test.serial('min gap between request starts holds at the server', async (t) => {
   );
 
   t.is(server.requests.length, 5);
-  for (const gap of gaps(server.requests.map((r) => r.at))) t.true(gap >= 80 - TOLERANCE_MS, `gap ${gap}`);
+  // Each start is spaced by the limiter itself; at the server one request may arrive late and
+  // the next on time, so there the whole span is checked: arrival jitter moves only its ends.
+  for (const gap of gaps(starts.map((e) => e.at))) t.true(gap >= 80 - 1, `start gap ${gap}`);
+  const arrivals = server.requests.map((r) => r.at);
+  const span = arrivals[arrivals.length - 1]! - arrivals[0]!;
+  t.true(span >= 4 * 80 - TOLERANCE_MS, `5 requests arrived within ${span} ms`);
   t.is(starts.length, 5);
   t.true(starts.every((e) => e.host === server.host));
 });
