@@ -120,3 +120,16 @@ test('robotsToken: product token, lower-cased', (t) => {
   t.is(robotsToken('MyBot'), 'mybot');
   t.is(robotsToken(''), '*');
 });
+
+test.serial('a Crawl-delay of Infinity refuses the host with a plain reason, never an endless gap', async (t) => {
+  const server = await site(200, 'User-agent: *\nCrawl-delay: Infinity\n');
+  t.teardown(() => server.close());
+  const fetcher = new HttpFetcher({ limiter: new HostLimiter(), timeoutMs: 5_000 });
+  const error = await t.throwsAsync(fetcher.fetch({ url: `${server.url}/market` }));
+  t.true(isFetchError(error) && error.kind === 'robots_disallowed', String(error));
+  t.regex(error!.message, /longer than otcwatch's longest gap/);
+  t.deepEqual(server.requests.map((r) => r.path), ['/robots.txt']);
+  // The decision itself holds a number every consumer can add and compare: finite, and past the gate's maximum.
+  const decision = await fetcher.robots!.check(`${server.url}/market`);
+  t.true(Number.isFinite(decision.crawlDelayMs), String(decision.crawlDelayMs));
+});
