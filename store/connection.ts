@@ -104,8 +104,8 @@ async function openPglite(dir: string, loadDataDir: Blob | undefined, readOnly: 
     consoleTarget: { engine: 'pglite', pglite },
     async close() {
       await db.destroy();
-      // Kysely closes the engine only if it ever ran a query through it; the console and
-      // COPY-style readers use the PGlite instance directly, and an open one keeps Node alive.
+      // Kysely closes the engine only if it ran a query through it; the SQL console uses the
+      // PGlite instance directly, and an engine left open keeps Node alive.
       if (!pglite.closed) await pglite.close();
       await release();
     },
