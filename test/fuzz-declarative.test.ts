@@ -7,6 +7,7 @@ import { declarativeAdapter } from '../crawler/declarative/declarative-adapter.t
 import { isJsonPath, readPath } from '../crawler/declarative/json-path.ts';
 import { loadSourceFile, parseSourceText, validateSpec } from '../crawler/declarative/load-source-file.ts';
 import { SourceFileError } from '../crawler/declarative/spec-issues.ts';
+import { escapeControls } from '../crawler/normalize/text-hygiene.ts';
 import { PageError, type SourceAdapter, type SourceConfig } from '../crawler/source-adapter.ts';
 import { anyText, fuzz } from './helpers/fuzz.ts';
 
@@ -80,7 +81,9 @@ test('fuzz declarative JSON pages: any body gives listings and parse failures th
   );
   await fuzz(t, 'demo-json parse(any body)', fc.property(body, (text) => {
     const parsed = parsePage(adapter, text);
-    return parsed.failures.every((f) => f.raw.length > 0 && text.includes(f.raw) && f.error.length > 0);
+    // A failure's raw row is evidence text: its control characters escaped (DEL and C1 too, which JSON leaves raw).
+    const evidence = escapeControls(text);
+    return parsed.failures.every((f) => f.raw.length > 0 && evidence.includes(f.raw) && f.error.length > 0);
   }));
 });
 
