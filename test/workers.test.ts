@@ -39,10 +39,10 @@ function startProcess(t: ExecutionContext, env: NodeJS.ProcessEnv, args: string[
   return { child, events, exited, stderr: () => stderr };
 }
 
-async function until(condition: () => boolean | Promise<boolean>, what: string, ms = 150_000): Promise<void> {
+async function until(condition: () => boolean | Promise<boolean>, what: string | (() => Promise<string>), ms = 150_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : await what()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -116,7 +116,9 @@ if (storeEngine === 'pglite') {
         victim = workers.get(pid)?.child;
         runId = live.id;
         return victim !== undefined;
-      }, `a live run with ${storedBeforeKill} pages`);
+      }, async () => `a live run with ${storedBeforeKill} pages; demo-html's last runs: ${JSON.stringify(await sql(
+        `select r.id, r.status, r.owner, r.error, (select count(*)::int from run_pages p where p.run_id = r.id) as pages from crawl_runs r where r.source_id = 'demo-html' order by r.id desc limit 5`,
+      ))}; scheduler: ${JSON.stringify(scheduler.events.slice(-8))} ${scheduler.stderr().slice(-800)}; workers: ${[...workers.values()].map((w) => `${JSON.stringify(w.events.slice(-4))} ${w.stderr().slice(-400)}`).join(' | ')}`);
       victim!.kill('SIGKILL');
       workers.delete(victim!.pid!);
       killedRuns.push(runId);
