@@ -19,6 +19,9 @@ export type Cli = (...args: string[]) => Promise<CliResult>;
 /** The same bin with extra environment variables, e.g. `{ OTCWATCH_FAILPOINT: 'after-close' }`. */
 export type CliWithEnv = (extraEnv: NodeJS.ProcessEnv, ...args: string[]) => Promise<CliResult>;
 
+/** The same bin, sent SIGKILL `ms` after it starts if it is still running: a crash at a moment the test picks. */
+export type CliKilledAfter = (ms: number, extraEnv: NodeJS.ProcessEnv, ...args: string[]) => Promise<CliResult>;
+
 /**
  * Runs the real `otcwatch` bin (built from the sources as they are now) in
  * a child process against a store of its own: a temp data folder (PGlite),
@@ -26,7 +29,10 @@ export type CliWithEnv = (extraEnv: NodeJS.ProcessEnv, ...args: string[]) => Pro
  * the test. A command still running after `timeoutMs`
  * (default 300 s) is killed (`signal` says so).
  */
-export async function cliRig(t: ExecutionContext, options: { timeoutMs?: number } = {}): Promise<{ cli: Cli; cliWith: CliWithEnv; dataDir: string; env: NodeJS.ProcessEnv }> {
+export async function cliRig(
+  t: ExecutionContext,
+  options: { timeoutMs?: number } = {},
+): Promise<{ cli: Cli; cliWith: CliWithEnv; cliKilledAfter: CliKilledAfter; dataDir: string; env: NodeJS.ProcessEnv }> {
   await ensureBuiltCli();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'otcwatch-cli-'));
   const env: NodeJS.ProcessEnv = { ...process.env, OTCWATCH_DATA: dataDir };
@@ -37,14 +43,17 @@ export async function cliRig(t: ExecutionContext, options: { timeoutMs?: number 
     t.teardown(() => database.drop());
   }
   t.teardown(() => rm(dataDir, { recursive: true, force: true }));
-  const cliWith: CliWithEnv = (extraEnv, ...args) =>
+  const cliKilledAfter: CliKilledAfter = (ms, extraEnv, ...args) =>
     new Promise((resolve) => {
-      execFile(process.execPath, [OTCWATCH_BIN, ...args], { env: { ...env, ...extraEnv }, timeout: options.timeoutMs ?? 300_000 }, (error, stdout, stderr) => {
+      const child = execFile(process.execPath, [OTCWATCH_BIN, ...args], { env: { ...env, ...extraEnv }, timeout: options.timeoutMs ?? 300_000 }, (error, stdout, stderr) => {
+        clearTimeout(killer);
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         const signal = (error as { signal?: NodeJS.Signals | null } | null)?.signal ?? null;
         resolve({ code, signal, stdout, stderr });
       });
+      const killer = setTimeout(() => child.kill('SIGKILL'), ms);
     });
+  const cliWith: CliWithEnv = (extraEnv, ...args) => cliKilledAfter(2 ** 31 - 1, extraEnv, ...args);
   const cli: Cli = (...args) => cliWith({}, ...args);
-  return { cli, cliWith, dataDir, env };
+  return { cli, cliWith, cliKilledAfter, dataDir, env };
 }
