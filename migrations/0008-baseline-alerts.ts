@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { clearComments, writeComments, type SchemaComments } from './comments.ts';
 
 /** Alert kinds before and after this migration (the check constraint lists them). */
 const KINDS_BEFORE = ['new_domestic_payment_method', 'new_domestic_facing_operator', 'operator_vanished', 'price_move', 'volume_move'];
@@ -16,29 +17,11 @@ const KINDS_AFTER = [...KINDS_BEFORE, 'baseline_digest'];
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('alerts').addColumn('baseline', 'boolean', (c) => c.notNull().defaultTo(false)).execute();
   await setKinds(db, KINDS_AFTER);
-  // One DO block, not some 250 statements: each is a round trip, and every command migrates first.
-  const statements = Object.entries(COMMENTS).flatMap(([relation, { '': about, ...columns }]) => [
-    `comment on ${relation.startsWith('v_') ? 'view' : 'table'} ${ident(relation)} is ${literal(about!)}`,
-    ...Object.entries(columns).map(([column, meaning]) => `comment on column ${ident(relation)}.${ident(column)} is ${literal(meaning)}`),
-  ]);
-  await sql.raw(`do $comments$ begin ${statements.join('; ')}; end $comments$`).execute(db);
-}
-
-function ident(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-function literal(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
+  await writeComments(db, COMMENTS);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const relation of Object.keys(COMMENTS)) {
-    const view = relation.startsWith('v_');
-    await sql`comment on ${sql.raw(view ? 'view' : 'table')} ${sql.id(relation)} is null`.execute(db);
-    const columns = await sql<{ column_name: string }>`select column_name from information_schema.columns where table_schema = current_schema() and table_name = ${relation}`.execute(db);
-    for (const { column_name } of columns.rows) await sql`comment on column ${sql.id(relation, column_name)} is null`.execute(db);
-  }
+  await clearComments(db, COMMENTS);
   await sql`delete from alerts where kind = 'baseline_digest'`.execute(db);
   await setKinds(db, KINDS_BEFORE);
   await db.schema.alterTable('alerts').dropColumn('baseline').execute();
@@ -76,7 +59,7 @@ const LISTING_COLUMNS = {
 };
 
 /** The meaning of every table, view and column: '' is the relation itself. */
-const COMMENTS: Record<string, Record<string, string>> = {
+const COMMENTS: SchemaComments = {
   sources: {
     '': 'A marketplace endpoint otcwatch crawls (otcwatch sources).',
     id: 'source id, used on the command line', adapter: 'coded adapter name, or declarative', platform: 'platform whose operator and listing ids the source shares',
