@@ -8,6 +8,7 @@ import * as listingsInContext from './0006-listings-in-context.ts';
 import * as baselineAlerts from './0008-baseline-alerts.ts';
 import * as hostSlots from './0009-host-slots.ts';
 import * as runFacts from './0010-run-facts.ts';
+import * as schemaMeanings from './0011-schema-meanings.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from disk) so they
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '0008-baseline-alerts': baselineAlerts,
   '0009-host-slots': hostSlots,
   '0010-run-facts': runFacts,
+  '0011-schema-meanings': schemaMeanings,
 };
