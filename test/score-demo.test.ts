@@ -100,6 +100,16 @@ test(title('operators and operators explain show signals with their evidence, co
   t.regex(explain.stdout, /\n {2}(\d) of \1 listings quote CNY: listings #\d+/);
   t.regex(explain.stdout, /run #1: 127\.0\.0\.1 → 127\.0\.0\.1 → unknown \(loopback address\)/);
 
+  // The seller's id on the platform, bare or with its platform, names the same operator.
+  for (const ref of [withHandle.sellerId, `demo:${withHandle.sellerId}`, `demo:id:${withHandle.sellerId}`]) {
+    const byKey = await cli('operators', 'explain', ref);
+    t.is(byKey.code, 0, byKey.stderr);
+    t.is(byKey.stdout, explain.stdout, ref);
+  }
+  const unknown = await cli('operators', 'explain', 'okx:nobody');
+  t.is(unknown.code, 1);
+  t.is(unknown.stderr.trim(), 'otcwatch: no operator "okx:nobody" (an id, a platform\'s seller id, or platform:id); list them with: otcwatch operators');
+
   const json = await cli('operators', 'explain', String(operator.id), '--json');
   for (const output of [list.stdout, explain.stdout, json.stdout]) t.false(output.includes(handle!), 'no full handle in CLI output');
   t.true(json.stdout.includes(masked));
