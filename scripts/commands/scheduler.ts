@@ -21,7 +21,10 @@ export function registerScheduler(command: Command): void {
       stop.signal.addEventListener('abort', () => scheduler?.stop(stop.received ?? 'signal'));
       try {
         await withStore(async (store) => {
-          const boss = await openCrawlQueue(databaseUrl, crawlQueueSettingsFromEnv(process.env), { supervise: false });
+          const boss = await openCrawlQueue(databaseUrl, crawlQueueSettingsFromEnv(process.env), {
+            supervise: false,
+            onError: (error) => logJsonLine({ event: 'queue-error', error: error.message }),
+          });
           const services = createCrawlServices({ dataDir: dataDir() });
           scheduler = new Scheduler({
             store,

@@ -41,7 +41,7 @@ export function registerWorker(command: Command): void {
           await analysePendingRuns(store, passOptions);
           const metrics = crawlMetrics();
           const services = createCrawlServices({ dataDir: dataDir(), slots: storeHostSlots(store.db), observer: metrics.observer });
-          const boss = await openCrawlQueue(databaseUrl, settings);
+          const boss = await openCrawlQueue(databaseUrl, settings, { onError: (error) => logJsonLine({ event: 'queue-error', error: error.message }) });
           const server =
             metricsPort === undefined
               ? undefined

@@ -47,7 +47,11 @@ export function crawlQueueSettingsFromEnv(env: NodeJS.ProcessEnv): CrawlQueueSet
  * const boss = await openCrawlQueue(process.env.DATABASE_URL!, crawlQueueSettingsFromEnv(process.env));
  * await enqueueCrawl(boss, { sourceId: 'demo-api' });
  */
-export async function openCrawlQueue(databaseUrl: string, settings: CrawlQueueSettings, options: { supervise?: boolean } = {}): Promise<PgBoss> {
+export async function openCrawlQueue(
+  databaseUrl: string,
+  settings: CrawlQueueSettings,
+  options: { supervise?: boolean; onError?: (error: Error) => void } = {},
+): Promise<PgBoss> {
   const boss = new PgBoss({
     connectionString: databaseUrl,
     max: 4,
@@ -56,7 +60,8 @@ export async function openCrawlQueue(databaseUrl: string, settings: CrawlQueueSe
     supervise: options.supervise ?? true,
     schedule: false,
   });
-  boss.on('error', () => {}); // Its own retries handle transient errors; the job's outcome is what counts.
+  // pg-boss goes on after an error (the next poll tries again); the caller decides who hears of it.
+  boss.on('error', options.onError ?? (() => {}));
   await boss.start();
   if (!(await boss.getQueue(CRAWL_QUEUE))) {
     try {
