@@ -13,6 +13,9 @@ const BIN = path.resolve(import.meta.dirname, '../scripts/otcwatch.mjs');
 const SEED = 42;
 const PAGE_SIZE = 5;
 const GAP_MS = 250; // Long enough that a run outlasts the polling that picks its victim.
+// How late a request may reach the server after its claimed start: a freshly started worker on a loaded 2-core
+// machine was measured 60 ms late (its robots.txt read). Without the shared gap, requests arrive ~1 ms apart.
+const ARRIVAL_LAG_MS = 100;
 
 interface Event {
   event: string;
@@ -170,13 +173,13 @@ if (storeEngine === 'pglite') {
     // The host's gap held across every worker and both sources (the stricter, demo-html's), for every request,
     // robots.txt reads among them: they take the host's slot like any page.
     const crawl = market.requestLog.entries.filter((e) => !e.control).sort((a, b) => a.hrAt - b.hrAt);
-    t.true(crawl.some((e) => e.pathname === '/robots.txt'), 'each worker read robots.txt');
+    t.true(crawl.some((e) => e.pathname === '/robots.txt'), 'robots.txt was read, and is in the check');
     const arrivals = crawl.map((e) => e.hrAt);
     const gaps = arrivals.slice(1).map((at, i) => at - arrivals[i]!);
-    const close = gaps.flatMap((gap, i) => (gap < GAP_MS - 60 ? [`${crawl[i]!.path} → ${crawl[i + 1]!.path}: ${gap.toFixed(1)} ms`] : []));
+    const close = gaps.flatMap((gap, i) => (gap < GAP_MS - ARRIVAL_LAG_MS ? [`${crawl[i]!.path} → ${crawl[i + 1]!.path}: ${gap.toFixed(1)} ms`] : []));
     // The gap is claimed when a request is about to go; its arrival at the server can lag by tens of ms on a loaded
     // machine. Without the shared gap, demo-api's requests (gap 0, concurrency 4) would arrive ~1 ms apart.
-    t.true(Math.min(...gaps) >= GAP_MS - 60, `smallest gap ${Math.min(...gaps).toFixed(1)} ms over ${arrivals.length} requests; too close: ${close.join('; ')}`);
+    t.true(Math.min(...gaps) >= GAP_MS - ARRIVAL_LAG_MS, `smallest gap ${Math.min(...gaps).toFixed(1)} ms over ${arrivals.length} requests; too close: ${close.join('; ')}`);
     const duplicates = await sql(`select run_id, listing_id from listing_observations group by 1, 2 having count(*) > 1`);
     t.deepEqual(duplicates, []);
 
