@@ -3,11 +3,11 @@ import path from 'node:path';
 import test from 'ava';
 import { declarativeAdapter } from '../crawler/declarative/declarative-adapter.ts';
 import { loadSourceFile, parseSourceText } from '../crawler/declarative/load-source-file.ts';
-import { nextPage } from '../crawler/declarative/pagination.ts';
+import { failIfShort, nextPage } from '../crawler/declarative/pagination.ts';
 import { SourceFileError } from '../crawler/declarative/spec-issues.ts';
 import { loadShippedSource, shippedSourceFiles, specOfSource } from '../crawler/declarative/stored-source.ts';
 import { renderJsonTemplate, renderTemplate } from '../crawler/declarative/template.ts';
-import type { FetchedPage, SourceConfig } from '../crawler/source-adapter.ts';
+import { PageError, type FetchedPage, type SourceConfig } from '../crawler/source-adapter.ts';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures/declarative');
 
@@ -86,6 +86,19 @@ test('pagination stops on a short page, the announced total, or a missing or rep
   t.deepEqual(nextPage({ kind: 'next_link', selector: 'a.next' }, at, { rowCount: 5, pointer: '/m?p=2' }), { link: '/m?p=2', position: { ...at, page: 2 } });
   t.is(nextPage({ kind: 'next_link', selector: 'a.next' }, at, { rowCount: 5, pointer: null }), null);
   t.is(nextPage(undefined, at, { rowCount: 5 }), null);
+});
+
+test('a short page that the announced total or page count says is not the last fails, transient; the real last page passes', (t) => {
+  const page: FetchedPage = { url: 'http://127.0.0.1/m?page=2', status: 200, headers: {}, body: '', fetchedAt: new Date(0), sha256: '' };
+  const at = { page: 2, offset: 0, cursor: '' };
+  const short = t.throws(() => failIfShort(page, { kind: 'page', pageSize: 10 }, at, { rowCount: 7, total: 60 }), { instanceOf: PageError });
+  t.is(short!.message, 'http://127.0.0.1/m?page=2: page 2 has 7 of 10 rows although the total 60 says more follow; cut short?');
+  t.true((short as PageError).transient);
+  t.throws(() => failIfShort(page, { kind: 'offset', pageSize: 10 }, { ...at, offset: 10 }, { rowCount: 3, total: 60 }), { instanceOf: PageError });
+  t.throws(() => failIfShort(page, { kind: 'page', pageSize: 10 }, at, { rowCount: 4, totalPages: 6 }), { message: /although 6 pages says more follow/ });
+  t.notThrows(() => failIfShort(page, { kind: 'page', pageSize: 10 }, at, { rowCount: 7, total: 17 }), 'the last page by the total');
+  t.notThrows(() => failIfShort(page, { kind: 'page', pageSize: 10 }, at, { rowCount: 4, totalPages: 2 }), 'the last page by the page count may be short');
+  t.notThrows(() => failIfShort(page, { kind: 'page', pageSize: 10 }, at, { rowCount: 7 }), 'no count: a short page ends the book');
 });
 
 test('the worked Chinese board example reads its fixture page as the README says', async (t) => {
