@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { EvidenceFiles } from './evidence-files.ts';
 import type { Fetcher } from './fetcher.ts';
 import type { NormalizedListing, ParseFailure } from './listing.ts';
@@ -101,6 +102,9 @@ export interface CrawlSourceOptions {
  */
 export async function crawlSource(options: CrawlSourceOptions): Promise<CrawlResult> {
   const { adapter, source, fetcher } = options;
+  // Every planned page waits on the crawl's signal (for robots.txt, then a limiter slot): many listeners on it
+  // at once are expected, not a leak, so Node's warning at 11 is lifted for this signal.
+  if (options.signal) setMaxListeners(0, options.signal);
   const seen = new Set<string>();
   const inFlight = new Set<Promise<void>>();
   const tally = { ok: 0, failed: 0, resumed: 0, listings: 0, parseFailures: 0, firstFailure: null as string | null };
