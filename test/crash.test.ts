@@ -2,7 +2,7 @@ import test from 'ava';
 import { startDemoMarketplace } from '../scripts/demo/marketplace-server.ts';
 import { demoState } from '../scripts/demo/marketplace-state.ts';
 import { Rng } from '../scripts/demo/prng.ts';
-import { cliRig, type Cli } from './helpers/cli.ts';
+import { cliRig, sqlRows, type Cli } from './helpers/cli.ts';
 import { storeEngine } from './helpers/test-store.ts';
 
 const SEED = 42;
@@ -13,12 +13,6 @@ const CRASH_SEED = Number(process.env.OTCWATCH_CRASH_SEED ?? Math.floor(Math.ran
 // A lease this short lets the next command take the killed run over after a moment's wait.
 const LEASE = { OTCWATCH_RUN_LEASE_SECONDS: '1' };
 const DIFF_ALERT_KINDS = ['new_domestic_payment_method', 'operator_vanished', 'price_move', 'volume_move'];
-
-async function sqlRows<T>(cli: Cli, query: string): Promise<T[]> {
-  const result = await cli('sql', query, '--json');
-  if (result.code !== 0) throw new Error(`sql failed: ${result.stderr}`);
-  return JSON.parse(result.stdout) as T[];
-}
 
 /** The change alerts a store raised, as comparable text: their run and operator ids differ between stores. */
 async function diffAlerts(cli: Cli): Promise<string[]> {
@@ -126,6 +120,6 @@ test(`crash: kill -9 of a crawl at ${TRIALS} moments (random times, after a stor
   const expected = await diffAlerts(twin.cli);
   t.true(expected.length > 0, 'the ticks change the market: the twin raised change alerts');
   t.deepEqual(await diffAlerts(crashed.cli), expected, `no change alert lost or doubled (${replay})`);
-  const [{ resumed }] = await sqlRows<{ resumed: number }>(crashed.cli, `select count(*)::int as resumed from crawl_runs where resumed_count > 0`) as [{ resumed: number }];
-  t.log(`${killed} kill -9 trials survived, ${resumed} runs resumed from their stored pages; ${expected.length} change alerts raised by both stores`);
+  const [counted] = await sqlRows<{ resumed: number }>(crashed.cli, `select count(*)::int as resumed from crawl_runs where resumed_count > 0`);
+  t.log(`${killed} kill -9 trials survived, ${counted!.resumed} runs resumed from their stored pages; ${expected.length} change alerts raised by both stores`);
 });

@@ -4,7 +4,7 @@ import test, { type ExecutionContext } from 'ava';
 import { startDemoMarketplace, type DemoMarketplace } from '../scripts/demo/marketplace-server.ts';
 import { demoState } from '../scripts/demo/marketplace-state.ts';
 import { SourceBusyError } from '../scripts/jobs/crawl-job.ts';
-import { cliRig, type Cli, type CliWithEnv } from './helpers/cli.ts';
+import { cliRig, sqlRows, type Cli, type CliWithEnv } from './helpers/cli.ts';
 import { demoCrawlRig } from './helpers/demo-crawl.ts';
 import { storeEngine } from './helpers/test-store.ts';
 
@@ -20,12 +20,6 @@ async function session(t: ExecutionContext, tick = 0): Promise<{ cli: Cli; cliWi
   const set = await cli('sources', 'set', 'demo-html', '--base-url', market.url, '--min-gap-ms', '0', '--concurrency', '1');
   t.is(set.code, 0, set.stderr);
   return { cli, cliWith, env, market };
-}
-
-async function sqlRows<T>(cli: Cli, query: string): Promise<T[]> {
-  const result = await cli('sql', query, '--json');
-  if (result.code !== 0) throw new Error(`sql failed: ${result.stderr}`);
-  return JSON.parse(result.stdout) as T[];
 }
 
 /** Requests for each `/market` page, by page number. */

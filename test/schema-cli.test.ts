@@ -1,5 +1,5 @@
 import test from 'ava';
-import { cliRig } from './helpers/cli.ts';
+import { cliRig, sqlRows } from './helpers/cli.ts';
 import { storeEngine } from './helpers/test-store.ts';
 
 const title = (name: string) => `${name} (${storeEngine})`;
@@ -13,7 +13,7 @@ interface Relation {
 test(title('otcwatch schema lists every table and view with its meaning, each column with type and meaning, and names a missing one plainly'), async (t) => {
   const { cli } = await cliRig(t);
   t.is((await cli('migrate')).code, 0);
-  const sqlJson = async <T>(query: string) => JSON.parse((await cli('sql', query, '--json')).stdout) as T[];
+  const sqlJson = <T>(query: string) => sqlRows<T>(cli, query);
 
   const listed = await cli('schema', '--json');
   t.is(listed.code, 0, listed.stderr);

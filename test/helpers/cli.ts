@@ -57,3 +57,16 @@ export async function cliRig(
   const cli: Cli = (...args) => cliWith({}, ...args);
   return { cli, cliWith, cliKilledAfter, dataDir, env };
 }
+
+/**
+ * The rows of a query run through the bin's read-only SQL console (`otcwatch sql … --json`), as a user would;
+ * a refused or failing query throws with the console's message.
+ *
+ * @example
+ * const [run] = await sqlRows<{ status: string }>(cli, 'select status from crawl_runs order by id desc limit 1');
+ */
+export async function sqlRows<T>(cli: Cli, query: string): Promise<T[]> {
+  const result = await cli('sql', query, '--json');
+  if (result.code !== 0) throw new Error(`sql failed: ${result.stderr}`);
+  return JSON.parse(result.stdout) as T[];
+}
