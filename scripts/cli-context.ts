@@ -105,3 +105,8 @@ export function sharedDatabaseUrl(command: string): string {
 export function logJsonLine(event: Record<string, unknown>): void {
   printJson({ at: new Date().toISOString(), ...event });
 }
+
+/** A pg-boss error as the `queue-error` event of `worker` and `scheduler` (pg-boss tries again on its next poll). */
+export function logQueueError(error: Error): void {
+  logJsonLine({ event: 'queue-error', error: error.message });
+}

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { dataDir, intOption, logJsonLine, printError, sharedDatabaseUrl, withStore } from '../cli-context.ts';
+import { dataDir, intOption, logJsonLine, logQueueError, printError, sharedDatabaseUrl, withStore } from '../cli-context.ts';
 import { stopOnSignals } from '../cli-signals.ts';
 import { crawlQueueSettingsFromEnv, enqueueCrawl, openCrawlQueue } from '../jobs/crawl-queue.ts';
 import { createCrawlServices } from '../jobs/crawl-services.ts';
@@ -23,7 +23,7 @@ export function registerScheduler(command: Command): void {
         await withStore(async (store) => {
           const boss = await openCrawlQueue(databaseUrl, crawlQueueSettingsFromEnv(process.env), {
             supervise: false,
-            onError: (error) => logJsonLine({ event: 'queue-error', error: error.message }),
+            onError: logQueueError,
           });
           const services = createCrawlServices({ dataDir: dataDir() });
           scheduler = new Scheduler({

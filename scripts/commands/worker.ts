@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { configuredSinks } from '../alerts/configured-sinks.ts';
-import { dataDir, intOption, logJsonLine, printError, sharedDatabaseUrl, UsageError, withStore } from '../cli-context.ts';
+import { dataDir, intOption, logJsonLine, logQueueError, printError, sharedDatabaseUrl, UsageError, withStore } from '../cli-context.ts';
 import { stopOnSignals } from '../cli-signals.ts';
 import { afterRun, analysePendingRuns } from '../jobs/after-run.ts';
 import { CRAWL_QUEUE, crawlQueueSettingsFromEnv, openCrawlQueue } from '../jobs/crawl-queue.ts';
@@ -41,7 +41,7 @@ export function registerWorker(command: Command): void {
           await analysePendingRuns(store, passOptions);
           const metrics = crawlMetrics();
           const services = createCrawlServices({ dataDir: dataDir(), slots: storeHostSlots(store.db), observer: metrics.observer });
-          const boss = await openCrawlQueue(databaseUrl, settings, { onError: (error) => logJsonLine({ event: 'queue-error', error: error.message }) });
+          const boss = await openCrawlQueue(databaseUrl, settings, { onError: logQueueError });
           const server =
             metricsPort === undefined
               ? undefined
