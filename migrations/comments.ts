@@ -21,9 +21,9 @@ export async function writeComments(db: Kysely<any>, comments: SchemaComments): 
 
 /** Removes the comments `writeComments` wrote: the relation's own, when given, and the named columns'. */
 export async function clearComments(db: Kysely<any>, comments: SchemaComments): Promise<void> {
+  // An empty comment is no comment: Postgres stores '' as null.
   const blank = Object.fromEntries(Object.entries(comments).map(([relation, meanings]) => [relation, Object.fromEntries(Object.keys(meanings).map((k) => [k, '']))]));
   await writeComments(db, blank);
-  // An empty comment is no comment: Postgres stores '' as null.
 }
 
 function ident(name: string): string {
