@@ -43,17 +43,18 @@ export async function cliRig(
     t.teardown(() => database.drop());
   }
   t.teardown(() => rm(dataDir, { recursive: true, force: true }));
-  const cliKilledAfter: CliKilledAfter = (ms, extraEnv, ...args) =>
-    new Promise((resolve) => {
+  const run = (extraEnv: NodeJS.ProcessEnv, args: string[], killAfterMs?: number) =>
+    new Promise<CliResult>((resolve) => {
       const child = execFile(process.execPath, [OTCWATCH_BIN, ...args], { env: { ...env, ...extraEnv }, timeout: options.timeoutMs ?? 300_000 }, (error, stdout, stderr) => {
         clearTimeout(killer);
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         const signal = (error as { signal?: NodeJS.Signals | null } | null)?.signal ?? null;
         resolve({ code, signal, stdout, stderr });
       });
-      const killer = setTimeout(() => child.kill('SIGKILL'), ms);
+      const killer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
     });
-  const cliWith: CliWithEnv = (extraEnv, ...args) => cliKilledAfter(2 ** 31 - 1, extraEnv, ...args);
+  const cliKilledAfter: CliKilledAfter = (ms, extraEnv, ...args) => run(extraEnv, args, ms);
+  const cliWith: CliWithEnv = (extraEnv, ...args) => run(extraEnv, args);
   const cli: Cli = (...args) => cliWith({}, ...args);
   return { cli, cliWith, cliKilledAfter, dataDir, env };
 }
