@@ -102,6 +102,13 @@ if (storeEngine === 'pglite') {
     };
     for (let i = 0; i < 3; i++) addWorker();
     const scheduler = startProcess(t, env, ['scheduler', '--poll', '1']);
+    // What a stalled wait prints: the store's runs, pg-boss's jobs, and what each process last said.
+    const stateOfPlay = async () =>
+      `last runs: ${JSON.stringify(await sql(
+        `select r.id, r.source_id, r.status, r.owner, r.error, (select count(*)::int from run_pages p where p.run_id = r.id) as pages from crawl_runs r order by r.id desc limit 6`,
+      ))}; jobs: ${JSON.stringify(await sql(`select singleton_key, state, retry_count, start_after, output from pgboss.job order by created_on desc limit 6`))}; ` +
+      `scheduler: ${JSON.stringify(scheduler.events.slice(-8))} ${scheduler.stderr().slice(-800)}; ` +
+      `workers: ${[...workers.values()].map((w) => `${w.child.pid} ${JSON.stringify(w.events.slice(-6))} ${w.stderr().slice(-400)}`).join(' | ')}`;
 
     const pages = Math.ceil(demoState(SEED, 0).ads.length / PAGE_SIZE);
     const killedRuns: number[] = [];
@@ -119,9 +126,7 @@ if (storeEngine === 'pglite') {
         victim = workers.get(pid)?.child;
         runId = live.id;
         return victim !== undefined;
-      }, async () => `a live run with ${storedBeforeKill} pages; demo-html's last runs: ${JSON.stringify(await sql(
-        `select r.id, r.status, r.owner, r.error, (select count(*)::int from run_pages p where p.run_id = r.id) as pages from crawl_runs r where r.source_id = 'demo-html' order by r.id desc limit 5`,
-      ))}; jobs: ${JSON.stringify(await sql(`select singleton_key, state, retry_count, start_after, output from pgboss.job order by created_on desc limit 6`))}; scheduler: ${JSON.stringify(scheduler.events.slice(-8))} ${scheduler.stderr().slice(-800)}; workers: ${[...workers.values()].map((w) => `${JSON.stringify(w.events.slice(-4))} ${w.stderr().slice(-400)}`).join(' | ')}`);
+      }, async () => `a live run with ${storedBeforeKill} pages; ${await stateOfPlay()}`);
       victim!.kill('SIGKILL');
       workers.delete(victim!.pid!);
       killedRuns.push(runId);
@@ -141,7 +146,12 @@ if (storeEngine === 'pglite') {
     const metricsPort = await freePort();
     const measured = startProcess(t, env, ['worker', '--metrics-port', String(metricsPort)]);
     workers.set(measured.child.pid!, measured);
-    await until(() => measured.events.some((e) => e.event === 'run' && e.source === 'demo-html'), 'a run by the measured worker');
+    // Whichever source it crawls first (four workers share two sources' jobs), its counters must follow its runs.
+    let measuredSource = '';
+    await until(() => {
+      measuredSource = String(measured.events.find((e) => e.event === 'run')?.source ?? '');
+      return measuredSource !== '';
+    }, async () => `a run by the measured worker (pid ${measured.child.pid}); ${await stateOfPlay()}`);
 
     scheduler.child.kill('SIGTERM');
     await scheduler.exited;
@@ -151,8 +161,8 @@ if (storeEngine === 'pglite') {
     for (const worker of workers.values()) await until(() => worker.events.some((e) => e.event === 'started'), 'worker started');
     // Its counters follow its runs: the page counter is the sum of the pages of the runs it logged.
     const scrape = async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-    const loggedPages = () => measured.events.filter((e) => e.event === 'run' && e.source === 'demo-html').reduce((n, e) => n + Number(e.pagesOk), 0);
-    const counted = (text: string) => Number(/^otcwatch_pages_total\{source="demo-html",outcome="ok"\} (\d+)$/m.exec(text)?.[1] ?? -1);
+    const loggedPages = () => measured.events.filter((e) => e.event === 'run' && e.source === measuredSource).reduce((n, e) => n + Number(e.pagesOk), 0);
+    const counted = (text: string) => Number(new RegExp(`^otcwatch_pages_total\\{source="${measuredSource}",outcome="ok"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? -1);
     await until(async () => counted(await scrape()) === loggedPages(), 'the page counter to equal the logged runs', 30_000);
     const text = await scrape();
     t.true(loggedPages() > 0);
