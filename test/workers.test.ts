@@ -137,6 +137,9 @@ if (storeEngine === 'pglite') {
       }, `run #${runId} finished by another worker`);
     }
 
+    // The worker added after the last kill may still be starting when another finishes the run: status names
+    // only workers that have registered, so wait until each has said it started.
+    for (const worker of workers.values()) await until(() => worker.events.some((e) => e.event === 'started'), 'worker started');
     const status = await cli('status', '--json');
     const live = JSON.parse(status.stdout) as { workers: { id: string }[]; queue: Record<string, number> };
     t.true([...workers.keys()].every((pid) => live.workers.some((w) => Number(w.id.split(':')[1]) === pid)), status.stdout);
