@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
-import type { EvidenceFiles } from './evidence-files.ts';
+import type { ExchangeArchive } from './evidence/exchange.ts';
+import type { ArchivedExchange, WarcWriter } from './evidence/warc-writer.ts';
 import type { Fetcher } from './fetcher.ts';
 import type { NormalizedListing, ParseFailure } from './listing.ts';
 import { pageRetryPolicy, retryTransient } from './page-retry.ts';
@@ -14,11 +15,13 @@ export interface CrawledPage {
   outcome: 'ok' | 'failed';
   httpStatus: number | null;
   error: string | null;
+  /** sha256 and size of the body as received, when a body was read. */
   sha256: string | null;
   bytes: number | null;
-  bodyPath: string | null;
-  screenshotPath: string | null;
-  screenshotSha256: string | null;
+  /** The address of the server that answered the page. */
+  serverIp: string | null;
+  /** Every exchange made for the page (attempts, redirects, robots.txt, transient re-reads), as archived; none without an archive. */
+  exchanges: ArchivedExchange[];
   listings: NormalizedListing[];
   failures: ParseFailure[];
   /** The requests this page led to. */
@@ -59,8 +62,8 @@ export interface CrawlSourceOptions {
   adapter: SourceAdapter;
   source: SourceConfig;
   fetcher: Fetcher;
-  /** Where page bodies are kept as evidence; none when omitted. */
-  evidence?: EvidenceFiles;
+  /** The run's WARC archive, where every exchange is kept as evidence; none kept when omitted. */
+  archive?: Pick<WarcWriter, 'append'>;
   /**
    * Takes each page as soon as it is read, and resolves once it is stored
    * (the run's journal). A rejection aborts the crawl: a page that cannot
@@ -132,7 +135,8 @@ export async function crawlSource(options: CrawlSourceOptions): Promise<CrawlRes
       enqueue(read.next);
       return;
     }
-    const { outcome, attempts } = await retryTransient(() => crawlPage(adapter, source, fetcher, request, options), (p) => p !== null && p.transient, retry);
+    const exchanges = pageArchive(options.archive);
+    const { outcome, attempts } = await retryTransient(() => crawlPage(adapter, source, fetcher, request, { ...options, exchanges }), (p) => p !== null && p.transient, retry);
     const page = outcome?.page ?? null;
     if (page === null) {
       cancelled = true;
@@ -199,29 +203,29 @@ async function crawlPage(
   source: SourceConfig,
   fetcher: Fetcher,
   request: PageRequest,
-  options: Pick<CrawlSourceOptions, 'evidence' | 'signal'>,
+  options: Pick<CrawlSourceOptions, 'signal'> & { exchanges: PageArchive | undefined },
 ): Promise<{ page: CrawledPage; transient: boolean } | null> {
-  const { evidence, signal } = options;
+  const { signal, exchanges } = options;
   const planPast = () => adapter.afterFailure?.(request, source) ?? [];
   let fetched: FetchedPage;
   try {
-    fetched = await fetcher.fetch(request, { respectRobots: source.politeness.respectRobots, ...(signal ? { signal } : {}) });
+    fetched = await fetcher.fetch(request, { respectRobots: source.politeness.respectRobots, ...(signal ? { signal } : {}), ...(exchanges ? { archive: exchanges } : {}) });
   } catch (error) {
+    // Evidence that could not be written fails the crawl, as a page that cannot be stored does.
+    if (exchanges?.failure) throw exchanges.failure.error;
     if (signal?.aborted) return null;
     const status = (error as { status?: number }).status ?? null;
-    return { page: { ...failedPage(request, new Date(), status, (error as Error).message), next: planPast() }, transient: false };
+    return { page: { ...failedPage(request, new Date(), status, (error as Error).message), exchanges: exchanges?.kept ?? [], next: planPast() }, transient: false };
   }
-  const bodyPath = evidence ? await evidence.save(fetched.sha256, fetched.body, extensionOf(fetched)) : null;
   const base = {
     requestKey: requestKey(request),
     url: fetched.url,
     fetchedAt: fetched.fetchedAt,
     httpStatus: fetched.status,
     sha256: fetched.sha256,
-    bytes: Buffer.byteLength(fetched.body),
-    bodyPath,
-    screenshotPath: fetched.evidence?.screenshotPath ?? null,
-    screenshotSha256: fetched.evidence?.screenshotSha256 ?? null,
+    bytes: fetched.bytes ?? Buffer.byteLength(fetched.body),
+    serverIp: fetched.serverIp ?? null,
+    exchanges: exchanges?.kept ?? [],
   };
   try {
     const parsed = adapter.parse(fetched, request, source);
@@ -255,9 +259,8 @@ function failedPage(request: PageRequest, at: Date, status: number | null, error
     error,
     sha256: null,
     bytes: null,
-    bodyPath: null,
-    screenshotPath: null,
-    screenshotSha256: null,
+    serverIp: null,
+    exchanges: [],
     listings: [],
     failures: [],
     next: [],
@@ -284,9 +287,25 @@ export function requestKey(request: PageRequest): string {
   return `${request.method ?? 'GET'} ${request.url} ${request.body ?? ''}`;
 }
 
-function extensionOf(page: FetchedPage): string {
-  const type = page.headers['content-type'] ?? '';
-  if (type.includes('json')) return 'json';
-  if (type.includes('html')) return 'html';
-  return 'txt';
+/** A page's exchanges as they are archived, in the order written, across its transient re-reads. */
+interface PageArchive extends ExchangeArchive {
+  kept: ArchivedExchange[];
+  failure: { error: unknown } | null;
+}
+
+function pageArchive(archive: CrawlSourceOptions['archive']): PageArchive | undefined {
+  if (!archive) return undefined;
+  const page: PageArchive = {
+    kept: [],
+    failure: null,
+    async record(exchange) {
+      try {
+        page.kept.push(await archive.append(exchange));
+      } catch (error) {
+        page.failure ??= { error };
+        throw error;
+      }
+    },
+  };
+  return page;
 }

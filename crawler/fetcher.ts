@@ -1,3 +1,4 @@
+import type { ExchangeArchive } from './evidence/exchange.ts';
 import type { FetchedPage, PageRequest } from './source-adapter.ts';
 
 /** What the crawl runner needs of a fetcher; the HTTP and browser fetchers both are one. */
@@ -25,4 +26,10 @@ export interface FetchOptions {
    * `FetchError`: a cancelled page did not fail, nobody wants it any more.
    */
   signal?: AbortSignal;
+  /**
+   * Keeps every exchange the call makes — each attempt, redirect hop and
+   * robots.txt read, failed ones with what the server sent — as evidence
+   * (the run's WARC archive). None kept when omitted.
+   */
+  archive?: ExchangeArchive;
 }

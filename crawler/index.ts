@@ -11,7 +11,8 @@
 export { crawlSource, type CrawledPage, type CrawlProgress, type CrawlResult, type CrawlSourceOptions } from './crawl-runner.ts';
 export { declarativeAdapter } from './declarative/declarative-adapter.ts';
 export { loadSourceFile } from './declarative/load-source-file.ts';
-export { EvidenceFiles } from './evidence-files.ts';
+export type { Exchange, ExchangeArchive } from './evidence/exchange.ts';
+export { WarcWriter, type ArchivedExchange, type ArchivedRecord, type WarcWriterProps } from './evidence/warc-writer.ts';
 export type { Fetcher } from './fetcher.ts';
 export { HostLimiter } from './fetch/host-limiter.ts';
 export { HttpFetcher, type HttpFetcherProps } from './fetch/http-fetcher.ts';

@@ -88,9 +88,12 @@ export interface FetchedPage {
   headers: Record<string, string>;
   body: string;
   fetchedAt: Date;
+  /** sha256 of the body bytes as received (for a browser page, of the document the server sent). */
   sha256: string;
-  /** Paths of evidence files written for this page (browser screenshots, rendered HTML). */
-  evidence?: { screenshotPath?: string; screenshotSha256?: string };
+  /** Size of those bytes; the body's UTF-8 length when omitted. */
+  bytes?: number;
+  /** The address of the server that answered, from the connection; null when unknown. */
+  serverIp?: string | null;
   /** Byte runs of the body that are not valid in its charset (decoded as U+FFFD); absent when none or not checked. */
   undecodable?: UndecodableBytes[];
 }

@@ -59,7 +59,8 @@ const LISTING_COLUMNS = {
 };
 
 /** The meaning of every table, view and column: '' is the relation itself. */
-const COMMENTS: SchemaComments = {
+/** Exported so a later migration that rewords a table's meanings can restore these on its way down. */
+export const COMMENTS: SchemaComments = {
   sources: {
     '': 'A marketplace endpoint otcwatch crawls (otcwatch sources).',
     id: 'source id, used on the command line', adapter: 'coded adapter name, or declarative', platform: 'platform whose operator and listing ids the source shares',

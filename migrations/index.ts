@@ -9,6 +9,7 @@ import * as baselineAlerts from './0008-baseline-alerts.ts';
 import * as hostSlots from './0009-host-slots.ts';
 import * as runFacts from './0010-run-facts.ts';
 import * as schemaMeanings from './0011-schema-meanings.ts';
+import * as warcEvidence from './0012-warc-evidence.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from disk) so they
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '0009-host-slots': hostSlots,
   '0010-run-facts': runFacts,
   '0011-schema-meanings': schemaMeanings,
+  '0012-warc-evidence': warcEvidence,
 };

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { OTCWATCH_VERSION } from '../crawler/version.ts';
 import { commands, invokedCommand } from './commands/index.ts';
 import { safeText } from './output/safe-text.ts';
 
@@ -9,7 +10,7 @@ import { safeText } from './output/safe-text.ts';
  */
 const program = new Command('otcwatch')
   .description('Watch OTC / P2P crypto marketplaces: crawl, snapshot, diff and alert on seller listings.')
-  .version('0.1.0')
+  .version(OTCWATCH_VERSION)
   .showHelpAfterError('(add --help for usage)');
 
 // `otcwatch export … | head`: a reader that stops early is not an error.

@@ -10,6 +10,7 @@ export interface Database {
   run_pages: RunPagesTable;
   workers: WorkersTable;
   evidence: EvidenceTable;
+  evidence_records: EvidenceRecordsTable;
   operators: OperatorsTable;
   listings: ListingsTable;
   listing_observations: ListingObservationsTable;
@@ -31,6 +32,8 @@ export interface Database {
 }
 
 type Decimal = ColumnType<string, string, string>;
+/** A bigint: the pg driver reads it as a string, PGlite as a number; read it through Number(). */
+type Int8 = ColumnType<string | number, number, number>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
@@ -69,6 +72,8 @@ export interface CrawlRunsTable {
   resumed_count: ColumnType<number, number | undefined, number>;
   /** Set once the after-run pass stored the run's alerts; null while pending. */
   analysed_at: Timestamp | null;
+  /** When `evidence prune` removed the run's WARC archive. */
+  archive_pruned_at: Timestamp | null;
 }
 
 /** A worker, scheduler or one-process runner, and its last sign of life. */
@@ -110,9 +115,36 @@ export interface EvidenceTable {
   error: string | null;
   sha256: string | null;
   bytes: number | null;
-  body_path: string | null;
-  screenshot_path: string | null;
-  screenshot_sha256: string | null;
+  /** Runs before WARC archives only (migration 0012): the body's and screenshot's side files. */
+  body_path: ColumnType<string | null, never, never>;
+  screenshot_path: ColumnType<string | null, never, never>;
+  screenshot_sha256: ColumnType<string | null, never, never>;
+  method: string | null;
+  server_ip: string | null;
+  /** The page's response record in its run's WARC file (relative to the data folder). */
+  warc_file: string | null;
+  warc_offset: Int8 | null;
+  warc_length: Int8 | null;
+}
+
+/** One WARC record written for a page (migration 0012). */
+export interface EvidenceRecordsTable {
+  id: Generated<number>;
+  evidence_id: number;
+  run_id: number;
+  warc_file: string;
+  warc_offset: Int8;
+  warc_length: Int8;
+  warc_type: string;
+  record_id: string;
+  target_uri: string;
+  purpose: 'page' | 'robots';
+  method: string;
+  http_status: number | null;
+  server_ip: string | null;
+  recorded_at: Timestamp;
+  payload_sha256: string;
+  block_sha256: string;
 }
 
 export interface OperatorsTable {

@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { CrawledPage } from '../crawler/crawl-runner.ts';
+import type { ArchivedExchange, ArchivedRecord } from '../crawler/evidence/warc-writer.ts';
 import type { NormalizedListing } from '../crawler/listing.ts';
 import { observationRow, parseFailureRow, paymentMethodRows } from './observation-rows.ts';
 import type { Database, ParseFailuresTable, RunStatus } from './schema.ts';
@@ -171,25 +172,59 @@ async function insertEvidence(trx: Transaction<Database>, runId: number, allPage
     const rows = await trx
       .insertInto('evidence')
       .values(
-        pages.map((p) => ({
-          run_id: runId,
-          url: p.url,
-          fetched_at: p.fetchedAt,
-          outcome: p.outcome,
-          http_status: p.httpStatus,
-          error: p.error,
-          sha256: p.sha256,
-          bytes: p.bytes,
-          body_path: p.bodyPath,
-          screenshot_path: p.screenshotPath,
-          screenshot_sha256: p.screenshotSha256,
-        })),
+        pages.map((p) => {
+          const answer = answerRecord(p);
+          return {
+            run_id: runId,
+            url: p.url,
+            fetched_at: p.fetchedAt,
+            outcome: p.outcome,
+            http_status: p.httpStatus,
+            error: p.error,
+            sha256: p.sha256,
+            bytes: p.bytes,
+            method: answer?.exchange.method ?? null,
+            server_ip: p.serverIp ?? answer?.exchange.serverIp ?? null,
+            warc_file: answer?.exchange.file ?? null,
+            warc_offset: answer?.record.offset ?? null,
+            warc_length: answer?.record.length ?? null,
+          };
+        }),
       )
       .returning('id')
       .execute();
     ids.push(...rows.map((r) => r.id));
   }
+  const records = allPages.flatMap((page, index) =>
+    page.exchanges.flatMap((exchange) =>
+      exchange.records.map((record) => ({
+        evidence_id: ids[index]!,
+        run_id: runId,
+        warc_file: exchange.file,
+        warc_offset: record.offset,
+        warc_length: record.length,
+        warc_type: record.type,
+        record_id: record.recordId,
+        target_uri: record.targetUri,
+        purpose: exchange.purpose,
+        method: exchange.method,
+        http_status: exchange.status,
+        server_ip: exchange.serverIp,
+        recorded_at: exchange.sentAt,
+        payload_sha256: record.payloadSha256,
+        block_sha256: record.blockSha256,
+      })),
+    ),
+  );
+  for (const rows of chunks(records)) await trx.insertInto('evidence_records').values(rows).execute();
   return ids;
+}
+
+/** The record that answers a page: of its last attempt, the response — or the metadata saying no answer came. */
+function answerRecord(page: SnapshotPage): { exchange: ArchivedExchange; record: ArchivedRecord } | null {
+  const exchange = page.exchanges.findLast((e) => e.purpose === 'page');
+  const record = exchange?.records.find((r) => r.type === 'response' || r.type === 'metadata');
+  return exchange && record ? { exchange, record } : null;
 }
 
 async function upsertOperators(trx: Transaction<Database>, platform: string, sightings: Sighting[]): Promise<Map<string, number>> {

@@ -34,7 +34,7 @@ function listing(key: string, op: string, methods: string[], price = '7.00', ava
 
 async function snapshot(store: Store, status: 'complete' | 'partial', listings: NormalizedListing[]): Promise<number> {
   const runId = await startRun(store.db, 'hand');
-  const page = { url: 'http://hand.invalid/1', fetchedAt: new Date(), outcome: 'ok' as const, httpStatus: 200, error: null, sha256: null, bytes: null, bodyPath: null, screenshotPath: null, screenshotSha256: null, failures: [] };
+  const page = { url: 'http://hand.invalid/1', fetchedAt: new Date(), outcome: 'ok' as const, httpStatus: 200, error: null, sha256: null, bytes: null, serverIp: null, exchanges: [], failures: [] };
   await writeSnapshot(store.db, { runId, platform: 'hand', status, error: null, pages: [{ ...page, listings }] });
   return runId;
 }

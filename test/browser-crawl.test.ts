@@ -1,16 +1,14 @@
-import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ExecutionContext } from 'ava';
-import { sql } from 'kysely';
 import { crawlSource } from '../crawler/crawl-runner.ts';
 import { getAdapter } from '../crawler/sources/index.ts';
 import { startDemoMarketplace, type DemoMarketplaceOptions } from '../scripts/demo/marketplace-server.ts';
 import { createCrawlServices } from '../scripts/jobs/crawl-services.ts';
-import type { Store } from '../store/connection.ts';
 import { browserOf, browserTest } from './helpers/browser-rig.ts';
 import { demoCrawlRig } from './helpers/demo-crawl.ts';
+import { storedRows } from './helpers/stored-rows.ts';
 import { storeEngine } from './helpers/test-store.ts';
 
 const title = (name: string) => `${name} (${storeEngine})`;
@@ -31,23 +29,6 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-/** Everything a run stored about each listing, one comparable line each (numbers without trailing zeros). */
-async function storedRows(store: Store, runId: number): Promise<string[]> {
-  const rows = await sql<{ line: string }>`
-    select concat_ws('|', l.platform_key, op.platform_key, l.side, l.asset, l.fiat, o.operator_name,
-             trim_scale(o.price), trim_scale(o.available), trim_scale(o.min_order), trim_scale(o.max_order),
-             o.terms, trim_scale(o.completion_rate), o.order_count,
-             (select string_agg(pm.method_key, ',' order by pm.method_key)
-                from listing_payment_methods pm
-               where pm.run_id = o.run_id and pm.listing_id = o.listing_id)) as line
-      from listing_observations o
-      join listings l on l.id = o.listing_id
-      join operators op on op.id = o.operator_id
-     where o.run_id = ${runId}
-     order by 1`.execute(store.db);
-  return rows.rows.map((r) => r.line);
-}
-
 browserTest(title('the JavaScript-rendered page stores the same listings as the JSON API at the same tick'), async (t) => {
   const rig = await demoCrawlRig(t, { tick: 3 });
   await rig.source('demo-api');
@@ -61,24 +42,6 @@ browserTest(title('the JavaScript-rendered page stores the same listings as the 
   const fromApi = await storedRows(rig.store, api.runId);
   t.is(fromApi.length, ads);
   t.deepEqual(await storedRows(rig.store, browser.runId), fromApi);
-});
-
-browserTest(title('each browser page keeps its rendered HTML and a PNG screenshot, hashed'), async (t) => {
-  const rig = await demoCrawlRig(t);
-  await rig.source('demo-browser');
-  const result = await rig.crawl('demo-browser');
-  t.is(result.status, 'complete', result.error ?? '');
-  const evidence = await rig.store.db.selectFrom('evidence').selectAll().where('run_id', '=', result.runId).execute();
-  t.is(evidence.length, result.pagesOk);
-  const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-  for (const e of evidence) {
-    const html = await readFile(e.body_path!);
-    t.is(sha256(html), e.sha256!);
-    t.regex(html.toString(), /<tr class="ad" data-ad-id=.*id="ads-ready"/s, 'the rendered DOM, not the empty shell');
-    const png = await readFile(e.screenshot_path!);
-    t.is(sha256(png), e.screenshot_sha256!);
-    t.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG');
-  }
 });
 
 // Serial like every browser test, and nothing else may stall the event loop: the gaps are read off a server in

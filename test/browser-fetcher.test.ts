@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ExecutionContext } from 'ava';
-import { EvidenceFiles } from '../crawler/evidence-files.ts';
 import { BrowserFetcher } from '../crawler/fetch/browser-fetcher.ts';
 import { FetchError } from '../crawler/fetch/fetch-error.ts';
 import { HostLimiter } from '../crawler/fetch/host-limiter.ts';
@@ -16,7 +15,6 @@ async function fetcherRig(t: ExecutionContext) {
   const fetcher = new BrowserFetcher({
     limiter: new HostLimiter({ defaults: { minGapMs: 0, concurrency: 8 } }),
     robots: null,
-    evidence: new EvidenceFiles(dir),
     retry: { baseDelayMs: 20, maxDelayMs: 100 },
   });
   t.teardown(async () => {

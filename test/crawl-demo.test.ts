@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import test from 'ava';
 import { sql } from 'kysely';
 import type { Store } from '../store/connection.ts';
@@ -176,15 +174,3 @@ test(title('an error envelope or a captcha page fails that page, never reads as 
   t.regex(html.error ?? '', /layout changed or an interstitial/);
 });
 
-test(title('evidence of every page is kept with its sha256'), async (t) => {
-  const rig = await demoCrawlRig(t);
-  await rig.source('demo-api');
-  const result = await rig.crawl('demo-api');
-  const evidence = await rig.store.db.selectFrom('evidence').selectAll().where('run_id', '=', result.runId).execute();
-  t.is(evidence.length, result.pagesOk);
-  for (const e of evidence) {
-    t.truthy(e.body_path && e.sha256);
-    const bytes = await readFile(e.body_path!);
-    t.is(createHash('sha256').update(bytes).digest('hex'), e.sha256!);
-  }
-});

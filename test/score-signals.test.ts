@@ -41,7 +41,7 @@ async function crawlOf(store: Store, listings: NormalizedListing[], at = new Dat
     platform: 'desk',
     status: 'complete',
     error: null,
-    pages: [{ url: 'http://127.0.0.1/p1', fetchedAt: at, outcome: 'ok', httpStatus: 200, error: null, sha256: null, bytes: null, bodyPath: null, screenshotPath: null, screenshotSha256: null, listings, failures: [] }],
+    pages: [{ url: 'http://127.0.0.1/p1', fetchedAt: at, outcome: 'ok', httpStatus: 200, error: null, sha256: null, bytes: null, serverIp: null, exchanges: [], listings, failures: [] }],
   });
   return runId;
 }

@@ -34,7 +34,7 @@ function listing(overrides: Partial<NormalizedListing> = {}): NormalizedListing 
 }
 
 function page(listings: NormalizedListing[], url = 'http://127.0.0.1/p1'): SnapshotPage {
-  return { url, fetchedAt: new Date(), outcome: 'ok', httpStatus: 200, error: null, sha256: 'ab'.repeat(32), bytes: 10, bodyPath: null, screenshotPath: null, screenshotSha256: null, listings, failures: [] };
+  return { url, fetchedAt: new Date(), outcome: 'ok', httpStatus: 200, error: null, sha256: 'ab'.repeat(32), bytes: 10, serverIp: null, exchanges: [], listings, failures: [] };
 }
 
 async function withSource(store: Store): Promise<number> {

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { checkLimit } from '../crawl-limits.ts';
-import type { EvidenceFiles } from '../evidence-files.ts';
 import type { Fetcher, FetchOptions } from '../fetcher.ts';
 import type { FetchedPage, PageRequest } from '../source-adapter.ts';
 import { untilAborted } from './abortable.ts';
 import { browserFetchError } from './browser-errors.ts';
+import { documentExchange } from './browser-exchange.ts';
 import { BrowserPool, type BrowserPoolOptions, type GatedRequest } from './browser-pool.ts';
 import { describeReadiness, watchReadiness } from './browser-readiness.ts';
 import type { Clock } from './clock.ts';
@@ -34,9 +34,11 @@ import { DEFAULT_USER_AGENT } from './user-agent.ts';
  * wait, and its sub-requests leave the limiter's queue.
  *
  * A page is read once its source's readiness condition holds
- * (browser-readiness.ts). The `FetchedPage` body is the rendered HTML; a
- * full-page PNG screenshot is saved to the evidence folder and returned in
- * `evidence`.
+ * (browser-readiness.ts). The `FetchedPage` body is the rendered HTML; its
+ * `sha256` is of the document the server sent. With an archive in the
+ * call's options, each attempt is kept: the document's request and
+ * response as the browser saw them, and for a page read, the rendered DOM
+ * and a full-page PNG screenshot.
  *
  * Robots is checked for the page's URL, not for redirects the browser
  * follows on its own, nor for the page's sub-requests.
@@ -44,9 +46,9 @@ import { DEFAULT_USER_AGENT } from './user-agent.ts';
  * @example
  * ```ts
  * const http = new HttpFetcher({ limiter });
- * const browser = new BrowserFetcher({ limiter, robots: http.robots, evidence: new EvidenceFiles('/data/evidence') });
- * const page = await browser.fetch({ url: 'http://127.0.0.1:8787/app?page=1', readiness: { selector: '#ads-ready' } });
- * console.log(page.body.length, page.evidence?.screenshotPath);
+ * const browser = new BrowserFetcher({ limiter, robots: http.robots });
+ * const page = await browser.fetch({ url: 'http://127.0.0.1:8787/app?page=1', readiness: { selector: '#ads-ready' } }, { archive: warc });
+ * console.log(page.body.length, page.sha256, page.serverIp);
  * await browser.close();
  * ```
  */
@@ -63,7 +65,6 @@ export class BrowserFetcher implements Fetcher {
   constructor(props: BrowserFetcherProps) {
     this.#props = {
       limiter: props.limiter,
-      evidence: props.evidence,
       navigationTimeoutMs: checkLimit('timeoutMs', props.navigationTimeoutMs ?? 30_000, 'BrowserFetcher navigationTimeoutMs'),
       readinessTimeoutMs: checkLimit('timeoutMs', props.readinessTimeoutMs ?? 30_000, 'BrowserFetcher readinessTimeoutMs'),
       observer: props.observer ?? {},
@@ -99,7 +100,7 @@ export class BrowserFetcher implements Fetcher {
     const url = pageUrl(request);
     const outcome = { fetcher: 'browser' as const, host: url.host, url: url.href };
     try {
-      const page = await this.#keep(await this.#render({ url, request }, { attempt: 1, options }));
+      const page = this.#pageOf(await this.#render({ url, request }, { attempt: 1, options }));
       this.stats.pages++;
       this.#props.observer.outcome?.({ ...outcome, ok: true, error: null });
       return page;
@@ -130,34 +131,52 @@ export class BrowserFetcher implements Fetcher {
   }
 
   /**
-   * The single attempt: one render in a page slot. On abort the wait ends at
-   * once; the pool then closes the page, which ends the navigation.
+   * The single attempt: one render in a page slot, kept in the call's
+   * archive whatever came of it. On abort the wait ends at once (nothing
+   * kept); the pool then closes the page, which ends the navigation.
    */
   async #attempt({ url, request }: BrowserCall, call: AttemptCall): Promise<Rendered> {
-    const { signal } = call.options;
+    const { signal, archive } = call.options;
     const started = performance.now();
+    const sentAt = new Date();
+    const seen: { document?: Rendered['document'] } = {};
+    let outcome: { rendered: Rendered } | { error: Error };
     try {
       const rendered = await this.pool.withPage(url.origin, (page) => {
         if (signal) this.#signals.set(page, signal);
-        return untilAborted(this.#renderOn(page, request, url), signal);
+        return untilAborted(this.#renderOn(page, request, url, seen), signal);
       });
       this.#exchanged(url, started, rendered.status, null);
-      return rendered;
+      outcome = { rendered };
     } catch (caught) {
       if (signal?.aborted) throw signal.reason;
       // #renderOn maps its own failures; what is left came from getting a page (launch, a dead browser).
       const error = browserFetchError(caught, url.href, { kind: 'page' });
       if (error instanceof FetchError) this.#exchanged(url, started, error.status ?? null, error.kind);
-      throw error;
+      outcome = { error: error as Error };
     }
+    const rendered = 'rendered' in outcome ? outcome.rendered : undefined;
+    await archive?.record({
+      fetcher: 'browser',
+      purpose: 'page',
+      url: url.href,
+      sentAt,
+      request: seen.document?.request ?? { method: 'GET', target: `${url.pathname}${url.search}`, headers: [['host', url.host]], body: null },
+      response: seen.document?.response ?? null,
+      serverIp: seen.document?.serverIp ?? null,
+      error: 'error' in outcome ? outcome.error.message : null,
+      ...(rendered ? { rendered: { dom: rendered.body, screenshot: rendered.screenshot, at: rendered.fetchedAt } } : {}),
+    });
+    if ('error' in outcome) throw outcome.error;
+    return outcome.rendered;
   }
 
   #exchanged(url: URL, started: number, status: number | null, error: FetchError['kind'] | null): void {
     this.#props.observer.exchange?.({ fetcher: 'browser', host: url.host, url: url.href, durationMs: performance.now() - started, status, error });
   }
 
-  /** Navigate, wait until ready, read the DOM and a screenshot. */
-  async #renderOn(page: Page, request: PageRequest, url: URL): Promise<Rendered> {
+  /** Navigate, wait until ready, read the DOM and a screenshot; the document's exchange goes into `seen` as soon as it is known. */
+  async #renderOn(page: Page, request: PageRequest, url: URL, seen: { document?: Rendered['document'] }): Promise<Rendered> {
     const { navigationTimeoutMs, readinessTimeoutMs } = this.#props;
     page.setDefaultTimeout(readinessTimeoutMs);
     const ready = watchReadiness(page, request.readiness, readinessTimeoutMs);
@@ -171,9 +190,11 @@ export class BrowserFetcher implements Fetcher {
         throw new FetchError({ kind: 'network', url: url.href, message: `the browser got no response for ${url.href}; check the URL the adapter builds` });
       }
       headers = await response.allHeaders();
+      seen.document = await documentExchange(response);
     } catch (error) {
       throw browserFetchError(error, url.href, { kind: 'navigation', timeoutMs: navigationTimeoutMs });
     }
+    const document = seen.document;
     this.stats.recordStatus(response.status());
     if (!response.ok()) {
       throw httpStatusError({
@@ -193,25 +214,25 @@ export class BrowserFetcher implements Fetcher {
       const fetchedAt = new Date();
       const body = await page.content();
       const screenshot = await page.screenshot({ fullPage: true, type: 'png' });
-      return { url: page.url(), status: response.status(), headers, body, screenshot, fetchedAt };
+      return { url: page.url(), status: response.status(), headers, body, screenshot, fetchedAt, document };
     } catch (error) {
       throw browserFetchError(error, url.href, { kind: 'read' });
     }
   }
 
-  /** Hash the rendered HTML and keep the screenshot as evidence, outside the page slot. */
-  async #keep(rendered: Rendered): Promise<FetchedPage> {
-    const screenshotSha256 = sha256(rendered.screenshot);
-    const screenshotPath = await this.#props.evidence.save(screenshotSha256, rendered.screenshot, 'png');
-    this.stats.bytes += Buffer.byteLength(rendered.body);
+  /** The page to parse: the rendered HTML, identified by the document the server sent. */
+  #pageOf(rendered: Rendered): FetchedPage {
+    const sent = rendered.document.response.body;
+    this.stats.bytes += sent.byteLength;
     return {
       url: rendered.url,
       status: rendered.status,
       headers: renderedHeaders(rendered.headers),
       body: rendered.body,
       fetchedAt: rendered.fetchedAt,
-      sha256: sha256(rendered.body),
-      evidence: { screenshotPath, screenshotSha256 },
+      sha256: createHash('sha256').update(sent).digest('hex'),
+      bytes: sent.byteLength,
+      serverIp: rendered.document.serverIp,
     };
   }
 
@@ -222,8 +243,6 @@ export interface BrowserFetcherProps {
   limiter: HostLimiter;
   /** robots.txt policy; share the HTTP fetcher's (`HttpFetcher.robots`) so each site's file is read once. null: never consulted. */
   robots: RobotsPolicy | null;
-  /** Where screenshots are kept. */
-  evidence: EvidenceFiles;
   /** Sent by the browser and matched against robots.txt. @default DEFAULT_USER_AGENT (user-agent.ts) */
   userAgent?: string;
   /** Browser, page bound, recycling, blocked resource types (browser-pool.ts). */
@@ -242,7 +261,6 @@ export interface BrowserFetcherProps {
 
 interface ResolvedProps {
   limiter: HostLimiter;
-  evidence: EvidenceFiles;
   navigationTimeoutMs: number;
   readinessTimeoutMs: number;
   observer: FetchObserver;
@@ -261,6 +279,8 @@ interface Rendered {
   body: string;
   screenshot: Buffer;
   fetchedAt: Date;
+  /** The document's own exchange, as the server answered it. */
+  document: Awaited<ReturnType<typeof documentExchange>>;
 }
 
 /** A browser navigates by GET; anything else is the adapter's mistake, reported before any request. */
@@ -295,7 +315,3 @@ function renderedHeaders(headers: Record<string, string>): Record<string, string
   return { ...rest, 'content-type': 'text/html; charset=utf-8' };
 }
 
-
-function sha256(content: string | Uint8Array): string {
-  return createHash('sha256').update(content).digest('hex');
-}

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { checkLimit } from '../crawl-limits.ts';
+import type { ExchangeResponse } from '../evidence/exchange.ts';
 import type { Fetcher, FetchOptions } from '../fetcher.ts';
 import type { FetchedPage, PageRequest } from '../source-adapter.ts';
 import type { Clock } from './clock.ts';
@@ -12,6 +13,8 @@ import { httpStatusError } from './http-status-error.ts';
 import { limiterPolicy } from './limiter-gate.ts';
 import { redirectPolicy, type HttpAnswer, type HttpHop } from './redirect-policy.ts';
 import { decodeBody, describeCause, readBody } from './response-body.ts';
+import { receivedResponse, sentRequest } from './http-exchange.ts';
+import { traceWire, type WireTrace } from './wire-trace.ts';
 import { retryPolicy } from './retry-loop.ts';
 import { retrySettings, type RetryOptions } from './retry-settings.ts';
 import { robotsPolicy } from './robots-gate.ts';
@@ -97,7 +100,7 @@ export class HttpFetcher implements Fetcher {
    */
   async fetch(request: PageRequest, options: FetchOptions = {}): Promise<FetchedPage> {
     const url = httpUrl(request.url);
-    const hop: HttpHop = { url, method: request.method ?? 'GET', headers: new Headers(request.headers), body: request.body, requireOk: true };
+    const hop: HttpHop = { url, method: request.method ?? 'GET', headers: new Headers(request.headers), body: request.body, purpose: 'page' };
     const outcome = { fetcher: 'http' as const, host: url.host, url: url.href };
     try {
       const answer = await this.#send(hop, { attempt: 1, options });
@@ -122,16 +125,22 @@ export class HttpFetcher implements Fetcher {
    * ```
    */
   async fetchText(url: string, options: FetchOptions = {}): Promise<{ status: number; body: string }> {
-    const hop: HttpHop = { url: new URL(url), method: 'GET', headers: new Headers(), body: undefined, requireOk: false };
+    const hop: HttpHop = { url: new URL(url), method: 'GET', headers: new Headers(), body: undefined, purpose: 'robots' };
     const page = pageOf(await this.#sendOnce(hop, { attempt: 1, options }));
     return { status: page.status, body: page.body };
   }
 
-  /** The single attempt: one HTTP request inside a limiter slot; the timeout covers headers and body. */
+  /**
+   * The single attempt: one HTTP request inside a limiter slot; the timeout
+   * covers headers and body. With an archive in the call's options, the
+   * attempt is kept whatever came of it — a page, a redirect, a non-2xx
+   * answer with its body (the proof a page failed), or no answer — before
+   * its answer or error goes back up the chain.
+   */
   async #exchange(hop: HttpHop, call: AttemptCall): Promise<HttpAnswer> {
     const p = this.#props;
     const { url, method, body } = hop;
-    const cancel = call.options.signal;
+    const { archive, signal: cancel } = call.options;
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -150,44 +159,54 @@ export class HttpFetcher implements Fetcher {
     headers.set('user-agent', p.userAgent);
     this.stats.requests++;
     const started = performance.now();
+    const sentAt = new Date();
+    const trace: WireTrace = { serverIp: null, requestHead: null, responseHeaders: null };
     let status: number | null = null;
+    let kept: ExchangeResponse | null = null;
+    let outcome: { answer: HttpAnswer } | { error: FetchError };
     try {
-      const response = await fetch(url, { method, headers, ...(body === undefined ? {} : { body }), redirect: 'manual', signal });
-      const fetchedAt = new Date();
+      const response = await traceWire(trace, () => fetch(url, { method, headers, ...(body === undefined ? {} : { body }), redirect: 'manual', signal }));
+      const receivedAt = new Date();
       status = response.status;
       this.stats.recordStatus(response.status);
       const location = response.headers.get('location');
+      const keepBody = async () => {
+        if (archive) kept = receivedResponse(response, trace, await evidenceBody(response, url.href, p.maxBytes), receivedAt);
+        else await discard(response);
+      };
       if (isRedirect(response.status) && location !== null) {
-        await discard(response);
-        this.#exchanged(hop, started, status, null);
-        return { kind: 'redirect', status: response.status, location };
-      }
-      if (hop.requireOk && !response.ok) {
-        await discard(response);
+        await keepBody();
+        outcome = { answer: { kind: 'redirect', status: response.status, location } };
+      } else if (hop.purpose === 'page' && !response.ok) {
+        await keepBody();
         throw httpStatusError({
           url: url.href,
           status: response.status,
           answered: `${method} ${url.href} answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
           retryAfter: response.headers.get('retry-after'),
-          now: fetchedAt,
+          now: receivedAt,
         });
+      } else {
+        const bytes = await readBody(response, { url: url.href, maxBytes: p.maxBytes, abort: () => controller.abort() });
+        this.stats.bytes += bytes.byteLength;
+        kept = receivedResponse(response, trace, bytes, receivedAt);
+        const page: FetchedPage = {
+          url: url.href,
+          status: response.status,
+          headers: Object.fromEntries(response.headers),
+          body: decodeBody(bytes, response.headers.get('content-type')),
+          fetchedAt: receivedAt,
+          sha256: createHash('sha256').update(bytes).digest('hex'),
+          bytes: bytes.byteLength,
+          serverIp: trace.serverIp,
+        };
+        const undecodable = findUndecodableBytes(bytes, response.headers.get('content-type'));
+        if (undecodable.length > 0) page.undecodable = undecodable;
+        outcome = { answer: { kind: 'page', page } };
       }
-      const bytes = await readBody(response, { url: url.href, maxBytes: p.maxBytes, abort: () => controller.abort() });
-      this.stats.bytes += bytes.byteLength;
       this.#exchanged(hop, started, status, null);
-      const page: FetchedPage = {
-        url: url.href,
-        status: response.status,
-        headers: Object.fromEntries(response.headers),
-        body: decodeBody(bytes, response.headers.get('content-type')),
-        fetchedAt,
-        sha256: createHash('sha256').update(bytes).digest('hex'),
-      };
-      const undecodable = findUndecodableBytes(bytes, response.headers.get('content-type'));
-      if (undecodable.length > 0) page.undecodable = undecodable;
-      return { kind: 'page', page };
     } catch (error) {
-      // The caller's abort is not a failure of the host: no error kind, no retry.
+      // The caller's abort is not a failure of the host: no error kind, no retry, nothing kept.
       if (cancel?.aborted) throw cancel.reason;
       const failure = timedOut
         ? new FetchError({
@@ -198,11 +217,23 @@ export class HttpFetcher implements Fetcher {
           })
         : asFetchError(error, url.href);
       this.#exchanged(hop, started, status, failure.kind);
-      throw failure;
+      outcome = { error: failure };
     } finally {
       clearTimeout(timer);
       cancel?.removeEventListener('abort', forwardCancel);
     }
+    await archive?.record({
+      fetcher: 'http',
+      purpose: hop.purpose,
+      url: url.href,
+      sentAt,
+      request: sentRequest(trace, { method, url, headers, body }),
+      response: kept,
+      serverIp: trace.serverIp,
+      error: 'error' in outcome ? outcome.error.message : null,
+    });
+    if ('error' in outcome) throw outcome.error;
+    return outcome.answer;
   }
 
   #exchanged(hop: HttpHop, started: number, status: number | null, error: FetchError['kind'] | null): void {
@@ -276,6 +307,19 @@ async function discard(response: Response): Promise<void> {
     await response.body?.cancel();
   } catch {
     // Already broken or consumed: nothing to free.
+  }
+}
+
+/**
+ * The body of an answer that is not the page (a redirect, an error page),
+ * read for the archive: what it could read of it, an empty body when the
+ * read failed, so the answer's own error stays the one reported.
+ */
+async function evidenceBody(response: Response, url: string, maxBytes: number): Promise<Uint8Array> {
+  try {
+    return await readBody(response, { url, maxBytes, abort: () => void response.body?.cancel().catch(() => {}) });
+  } catch {
+    return new Uint8Array();
   }
 }
 

@@ -8,8 +8,8 @@ export interface HttpHop {
   method: string;
   headers: Headers;
   body: string | undefined;
-  /** A non-2xx answer fails the hop (pages), or is returned as is (robots.txt). */
-  requireOk: boolean;
+  /** A page's hop fails on a non-2xx answer; a robots.txt read takes any answer as it is. */
+  purpose: 'page' | 'robots';
 }
 
 /** What one HTTP exchange gives back: a page, or a redirect to follow. */

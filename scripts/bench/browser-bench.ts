@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EvidenceFiles } from '../../crawler/evidence-files.ts';
+import { WarcWriter } from '../../crawler/evidence/warc-writer.ts';
+import type { Exchange } from '../../crawler/evidence/exchange.ts';
 import { BrowserFetcher } from '../../crawler/fetch/browser-fetcher.ts';
 import { processTreeMemory } from '../../crawler/fetch/browser-memory.ts';
 import { SERVER_LAUNCH_ARGS } from '../../crawler/fetch/browser-launch.ts';
@@ -117,14 +118,17 @@ type Counts = { listings: number; failed: number };
 async function withOtcwatch(urls: string[], concurrency: number, dir: string, report: (m: object) => void): Promise<Counts> {
   const limiter = new HostLimiter({ defaults: { minGapMs: 0, concurrency: 64 } });
   const http = new HttpFetcher({ limiter });
-  const fetcher = new BrowserFetcher({ limiter, robots: http.robots, evidence: new EvidenceFiles(dir), pool: { maxPages: concurrency } });
+  const fetcher = new BrowserFetcher({ limiter, robots: http.robots, pool: { maxPages: concurrency } });
+  // As a crawl keeps them: each page's exchange, rendered DOM and screenshot in a WARC archive.
+  const warc = await WarcWriter.open({ path: path.join(dir, 'bench.warc.gz'), name: 'bench.warc.gz', info: { software: 'otcwatch browser bench' } });
+  const archive = { record: async (exchange: Exchange) => void (await warc.append(exchange)) };
   const counts = { listings: 0, failed: 0 };
   let next = 0;
   let done = 0;
   const worker = async () => {
     for (let i = next++; i < urls.length; i = next++) {
       try {
-        const page = await fetcher.fetch({ url: urls[i]!, readiness: { selector: READY } });
+        const page = await fetcher.fetch({ url: urls[i]!, readiness: { selector: READY } }, { archive });
         counts.listings += parseDemoBoard(page).listings.length;
       } catch {
         counts.failed += 1;
@@ -136,6 +140,7 @@ async function withOtcwatch(urls: string[], concurrency: number, dir: string, re
     await Promise.all(Array.from({ length: concurrency }, worker));
   } finally {
     await fetcher.close();
+    await warc.close();
   }
   return counts;
 }
@@ -144,7 +149,8 @@ async function withCrawlee(urls: string[], concurrency: number, dir: string, rep
   const { Configuration, PlaywrightCrawler, log } = await import('crawlee');
   const { chromium } = await import('playwright');
   log.setLevel(log.LEVELS.WARNING);
-  const evidence = new EvidenceFiles(path.join(dir, 'evidence'));
+  const evidence = path.join(dir, 'evidence');
+  await mkdir(evidence, { recursive: true });
   const counts = { listings: 0, failed: 0 };
   let done = 0;
   const crawler = new PlaywrightCrawler(
@@ -163,7 +169,7 @@ async function withCrawlee(urls: string[], concurrency: number, dir: string, rep
         await page.waitForSelector(READY, { state: 'attached' });
         const body = await page.content();
         const screenshot = await page.screenshot({ fullPage: true, type: 'png' });
-        await evidence.save(createHash('sha256').update(screenshot).digest('hex'), screenshot, 'png');
+        await writeFile(path.join(evidence, `${createHash('sha256').update(screenshot).digest('hex')}.png`), screenshot);
         const sha256 = createHash('sha256').update(body).digest('hex');
         counts.listings += parseDemoBoard({ url: request.url, status: 200, headers: {}, body, fetchedAt: new Date(), sha256 }).listings.length;
         report({ done: ++done });

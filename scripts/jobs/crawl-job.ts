@@ -3,12 +3,14 @@ import { crawlSource, type CrawlProgress, type CrawlResult } from '../../crawler
 import type { PolitenessConfig } from '../../crawler/source-adapter.ts';
 import { adapterForSource } from '../../crawler/sources/index.ts';
 import type { Store } from '../../store/connection.ts';
+import type { WarcWriter } from '../../crawler/evidence/warc-writer.ts';
 import { claimRun, heartbeatRun } from '../../store/crawl-runs.ts';
 import { readRunJournal, RunJournal } from '../../store/run-journal.ts';
 import { closeRun } from '../../store/snapshot-writer.ts';
 import { findSource, listSources } from '../../store/sources.ts';
 import type { CrawlServices } from './crawl-services.ts';
 import { failpoint } from './failpoints.ts';
+import { openRunArchive } from './run-archive.ts';
 import { sourceConfigOf } from './source-config.ts';
 
 export interface CrawlJobOptions {
@@ -111,21 +113,26 @@ export async function runCrawlJob(store: Store, services: CrawlServices, sourceI
     );
   }, lease.heartbeatMs);
   const signal = options.signal ? AbortSignal.any([options.signal, lost.signal]) : lost.signal;
+  let archive: WarcWriter | undefined;
   try {
     const resumeFrom = claim.kind === 'resumed' ? await readRunJournal(store.db, runId) : new Map();
+    if (services.archive) archive = await openRunArchive(store.db, { dataDir: services.dataDir, runId, sourceId, owner });
     const journal = new RunJournal({ db: store.db, runId, platform: adapter.platform });
     const fetcher = await services.fetcherFor(adapter.fetcher);
     const result = await crawlSource({
       adapter,
       source,
       fetcher,
-      evidence: services.evidence,
+      ...(archive ? { archive } : {}),
       resumeFrom,
       onPage: (page) => journal.write(page).then(() => failpoint('after-page')),
       signal,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
     if (lost.signal.aborted) throw new Error(`run #${runId} was taken over by another process after a missed heartbeat`);
+    // On disk before the run is closed: a closed run's archive is complete.
+    await archive?.close();
+    archive = undefined;
     await closeRun(store.db, { runId, status: result.status, error: result.error, owner });
     failpoint('after-close');
     const closed = await store.db.selectFrom('crawl_runs').select(['listings_count', 'parse_failures_count']).where('id', '=', runId).executeTakeFirstOrThrow();
@@ -148,5 +155,6 @@ export async function runCrawlJob(store: Store, services: CrawlServices, sourceI
     throw error;
   } finally {
     clearInterval(heartbeat);
+    await archive?.close().catch(() => {});
   }
 }

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import path from 'node:path';
-import { EvidenceFiles } from '../../crawler/evidence-files.ts';
 import type { BrowserFetcher, BrowserFetcherProps } from '../../crawler/fetch/browser-fetcher.ts';
 import { HostLimiter } from '../../crawler/fetch/host-limiter.ts';
 import { HttpFetcher } from '../../crawler/fetch/http-fetcher.ts';
@@ -14,7 +12,7 @@ import type { Fetcher } from '../../crawler/fetcher.ts';
 /**
  * The long-lived parts every crawl in a process shares: one per-host
  * limiter (so a host's limit holds across sources and fetchers), the robots
- * cache, the HTTP fetcher, the evidence folder, and the browser fetcher,
+ * cache, the HTTP fetcher, the data folder runs archive into, and the browser fetcher,
  * made (and its browser found) only when a browser source is crawled.
  *
  * @example
@@ -25,7 +23,10 @@ import type { Fetcher } from '../../crawler/fetcher.ts';
 export interface CrawlServices {
   limiter: HostLimiter;
   http: HttpFetcher;
-  evidence: EvidenceFiles;
+  /** Where each run's WARC archive is written (`<dataDir>/warc/`). */
+  dataDir: string;
+  /** Whether runs keep a WARC archive of every exchange (`OTCWATCH_ARCHIVE=off` turns it off). */
+  archive: boolean;
   userAgent: string;
   /** This process, as the owner of the runs it holds: `host:pid:nonce`. */
   owner: string;
@@ -54,6 +55,12 @@ export function runLeaseFromEnv(env: NodeJS.ProcessEnv): RunLease {
   return { leaseMs, heartbeatMs: Math.max(100, Math.floor(leaseMs / 3)), maxResumeAgeMs };
 }
 
+function archiveFromEnv(env: NodeJS.ProcessEnv): boolean {
+  const value = (env.OTCWATCH_ARCHIVE ?? 'on').trim().toLowerCase();
+  if (value !== 'on' && value !== 'off') throw new Error(`OTCWATCH_ARCHIVE must be on or off, got "${env.OTCWATCH_ARCHIVE}"`);
+  return value === 'on';
+}
+
 function positive(text: string | undefined, fallback: number, name: string): number {
   if (text === undefined || text === '') return fallback;
   const value = Number(text);
@@ -63,6 +70,8 @@ function positive(text: string | undefined, fallback: number, name: string): num
 
 export interface CrawlServicesOptions {
   dataDir: string;
+  /** Keep a WARC archive per run. @default true, unless `OTCWATCH_ARCHIVE` is `off` */
+  archive?: boolean;
   /** Run lease settings; from the environment by default (`runLeaseFromEnv`). */
   lease?: RunLease;
   userAgent?: string;
@@ -88,14 +97,14 @@ export function createCrawlServices(options: CrawlServicesOptions): CrawlService
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     ...(options.observer ? { observer: options.observer } : {}),
   });
-  const evidence = new EvidenceFiles(path.join(options.dataDir, 'evidence'));
   // Imported with the first browser source: a process that crawls only over HTTP never loads playwright-core.
   let browser: Promise<BrowserFetcher> | undefined;
   return {
     limiter,
     http,
     userAgent,
-    evidence,
+    dataDir: options.dataDir,
+    archive: options.archive ?? archiveFromEnv(process.env),
     owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     lease: options.lease ?? runLeaseFromEnv(process.env),
     async fetcherFor(kind) {
@@ -106,7 +115,6 @@ export function createCrawlServices(options: CrawlServicesOptions): CrawlService
           new BrowserFetcher({
             limiter,
             robots: http.robots,
-            evidence,
             userAgent,
             ...options.browser,
             ...(options.retry ? { retry: options.retry } : {}),
