@@ -53,6 +53,10 @@ test.serial(title('kill -9 after the 4th stored page: the next crawl resumes the
   const resumed = await cliWith(lease, 'crawl', 'demo-html');
   t.is(resumed.code, 0, resumed.stderr);
   t.regex(resumed.stdout, new RegExp(`run #${live!.id} demo-html: complete \\(resumed: 4 pages`));
+  // The resumed run continued the killed process's archive: one file, and every record of it verifies.
+  const verified = await cli('evidence', 'verify', '--run', String(live!.id));
+  t.is(verified.code, 0, verified.stdout + verified.stderr);
+  t.deepEqual(await sqlRows(cli, `select distinct warc_file from evidence_records where run_id = ${live!.id}`), [{ warc_file: `warc/demo-html/run-${live!.id}.warc.gz` }]);
 
   const ads = demoState(SEED, 0).ads;
   const pages = Math.ceil(ads.length / PAGE_SIZE);

@@ -23,6 +23,11 @@ export const commands: readonly CommandEntry[] = [
     description: 'crawl one source now, store the snapshot, diff it against the last complete run and raise alerts (migrates first)',
     load: async () => (await import('./crawl.ts')).registerCrawl,
   },
+  {
+    name: 'evidence',
+    description: "show a page's archived request and response, verify every archive's digests, export a run as WACZ, prune old archives",
+    load: async () => (await import('./evidence.ts')).registerEvidence,
+  },
   { name: 'runs', description: 'list crawl runs (snapshots), newest first', load: async () => (await import('./runs.ts')).registerRuns },
   {
     name: 'diff',

@@ -13,6 +13,8 @@ import { createTestStore } from './test-store.ts';
 export interface AdapterCrawlRig {
   store: Store;
   server: PlatformServer;
+  /** The crawl services' data folder: run archives are under its warc/. */
+  dataDir: string;
   /** Registers the kit's adapter as a source pointed at the server (no politeness delay unless given). */
   source(params?: Record<string, unknown>, politeness?: Partial<PolitenessConfig>): Promise<void>;
   crawl(): ReturnType<typeof runCrawlJob>;
@@ -44,6 +46,7 @@ export async function adapterCrawlRig(t: ExecutionContext, kit: PlatformKit): Pr
   return {
     store,
     server,
+    dataDir,
     async source(params = {}, politeness = {}) {
       await upsertSource(store.db, {
         id: kit.adapter,

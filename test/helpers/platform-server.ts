@@ -68,6 +68,8 @@ export interface PlatformCall {
   page: number;
   pageSize: number;
   body: unknown;
+  /** The request body exactly as it arrived. */
+  rawBody: string;
   status: number;
 }
 
@@ -120,7 +122,7 @@ export async function startPlatformServer(kit: PlatformKit): Promise<PlatformSer
       violations.push(`${url.pathname}${url.search} ${text}: ${read}`);
       return send(res, 400, 'application/json', JSON.stringify(kit.errorEnvelope.body));
     }
-    const call: PlatformCall = { at: performance.now(), url: url.pathname + url.search, ...read, body, status: 200 };
+    const call: PlatformCall = { at: performance.now(), url: url.pathname + url.search, ...read, body, rawBody: text, status: 200 };
     calls.push(call);
     const rows = pageRows(kit, read);
     const at = { ...read, total: bookOf(kit, read.query).rows.length };
