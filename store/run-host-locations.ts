@@ -27,6 +27,25 @@ export async function hostOfRun(db: Kysely<Database>, runId: number): Promise<st
 }
 
 /**
+ * The address a run's pages were fetched from, as its connections recorded
+ * it at fetch time (the latest page's); undefined when none was recorded.
+ *
+ * @example
+ * await connectedAddressOfRun(db, 7); // "203.0.113.9"
+ */
+export async function connectedAddressOfRun(db: Kysely<Database>, runId: number): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('evidence')
+    .select('server_ip')
+    .where('run_id', '=', runId)
+    .where('server_ip', 'is not', null)
+    .orderBy('fetched_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.server_ip ?? undefined;
+}
+
+/**
  * Records (or replaces) where a run's host was.
  *
  * @example

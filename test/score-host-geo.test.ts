@@ -1,5 +1,6 @@
 import test from 'ava';
 import { startRun } from '../store/crawl-runs.ts';
+import { writeRunPages } from '../store/snapshot-writer.ts';
 import { upsertSource } from '../store/sources.ts';
 import { locateHost, recordHostLocation, type HostGeoResolver } from '../scripts/jobs/host-geo.ts';
 import { createTestStore, storeEngine } from './helpers/test-store.ts';
@@ -43,4 +44,20 @@ test(title('the location of a run\'s host is recorded with the run'), async (t) 
   t.deepEqual(asked, ['p2p.example']);
   const row = await store.db.selectFrom('run_host_locations').selectAll().where('run_id', '=', runId).executeTakeFirstOrThrow();
   t.like(row, { host: 'p2p.example', address: '203.0.113.9', country: 'SG', note: null });
+});
+
+test(title('the address a run connected to, recorded at fetch time, is what is located: no DNS lookup after the run'), async (t) => {
+  const store = await createTestStore();
+  t.teardown(() => store.close());
+  await upsertSource(store.db, { id: 'src', adapter: 'demo-api', platform: 'desk', kind: 'api', baseUrl: 'https://p2p.example:8443/api' });
+  const runId = await startRun(store.db, 'src');
+  const page = { fetchedAt: new Date(), outcome: 'ok' as const, httpStatus: 200, error: null, sha256: null, bytes: null, exchanges: [], listings: [], failures: [] };
+  await writeRunPages(store.db, { runId, platform: 'desk', pages: [{ ...page, url: 'https://p2p.example:8443/api?page=1', serverIp: '114.114.114.114' }] });
+  const resolver: HostGeoResolver = {
+    lookup: async () => {
+      throw new Error('no DNS lookup expected: the connection said where the host was');
+    },
+    countryOf: async (address) => (address === '114.114.114.114' ? 'CN' : null),
+  };
+  t.like(await recordHostLocation(store.db, runId, resolver), { host: 'p2p.example', address: '114.114.114.114', country: 'CN', note: null });
 });

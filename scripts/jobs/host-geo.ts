@@ -1,7 +1,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
 import type { Kysely } from 'kysely';
-import { hostOfRun, saveHostLocation, type HostLocation } from '../../store/run-host-locations.ts';
+import { connectedAddressOfRun, hostOfRun, saveHostLocation, type HostLocation } from '../../store/run-host-locations.ts';
 import type { Database } from '../../store/schema.ts';
 
 /** How a host becomes a country; a test hands in its own. */
@@ -13,7 +13,8 @@ export interface HostGeoResolver {
 }
 
 /**
- * Resolves a host to an address with the system resolver and the address
+ * Resolves a host to an address (the one a connection went to, when
+ * `connected` is given; else with the system resolver) and the address
  * to a country with geoip-lite's offline database (no network beyond DNS).
  * Loopback and private addresses, and names that do not resolve, give an
  * unknown country with the reason in `note`.
@@ -22,11 +23,11 @@ export interface HostGeoResolver {
  * await locateHost('8.8.8.8');   // { host: '8.8.8.8', address: '8.8.8.8', country: 'US', note: null }
  * await locateHost('127.0.0.1'); // { …, country: null, note: 'loopback address' }
  */
-export async function locateHost(host: string, resolver: HostGeoResolver = defaultResolver): Promise<HostLocation> {
+export async function locateHost(host: string, resolver: HostGeoResolver = defaultResolver, connected?: string): Promise<HostLocation> {
   const bare = host.replace(/^\[(.*)\]$/, '$1');
   let address: string;
   try {
-    address = isIP(bare) ? bare : await resolver.lookup(bare);
+    address = connected ?? (isIP(bare) ? bare : await resolver.lookup(bare));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     return { host, address: null, country: null, note: `DNS lookup failed: ${code}` };
@@ -39,7 +40,9 @@ export async function locateHost(host: string, resolver: HostGeoResolver = defau
 
 /**
  * Locates the host a run crawled and records it with the run (the
- * `offshore_platform` signal reads it).
+ * `offshore_platform` signal reads it): from the address its pages were
+ * fetched from, recorded off the connection at fetch time, or — for a run
+ * that recorded none — the host name resolved now.
  *
  * @example
  * const where = await recordHostLocation(store.db, runId);
@@ -47,7 +50,7 @@ export async function locateHost(host: string, resolver: HostGeoResolver = defau
 export async function recordHostLocation(db: Kysely<Database>, runId: number, resolver: HostGeoResolver = defaultResolver): Promise<HostLocation | undefined> {
   const host = await hostOfRun(db, runId);
   if (host === undefined) return undefined;
-  const location = await locateHost(host, resolver);
+  const location = await locateHost(host, resolver, await connectedAddressOfRun(db, runId));
   await saveHostLocation(db, runId, location);
   return location;
 }
