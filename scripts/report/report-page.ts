@@ -50,7 +50,7 @@ ${prices.length === 0 ? html`<p>No closed runs with listings.</p>` : html`<div c
 <div class="charts">${adoption.map((c) => html`<div class="chart" id="${c.id}" data-title="${c.title}"></div>`)}</div>
 </section>
 <section id="operators"><h2>Domestic-facing operators</h2>
-<p>Ranked by score (threshold 50). Evidence ids open with <code>otcwatch evidence &lt;id&gt;</code>; observation ids are rows of <code>listing_observations</code>.</p>
+<p>Ranked by score (threshold 50). Evidence ids open with <code>otcwatch evidence show &lt;id&gt;</code>, observation ids with <code>otcwatch evidence show observation:&lt;id&gt;</code>: the page as the server sent it, from the run's WARC archive.</p>
 ${operatorTable(data)}
 </section>
 <section id="alerts"><h2>Alerts</h2>
