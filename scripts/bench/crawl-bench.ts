@@ -8,44 +8,45 @@ import { startDemoMarketplace } from '../demo/marketplace-server.ts';
 import { adapterSourceRegistration } from '../jobs/builtin-sources.ts';
 import { createCrawlServices } from '../jobs/crawl-services.ts';
 import { runCrawlJob } from '../jobs/crawl-job.ts';
+import { median } from './median.ts';
 
 /**
  * Demo crawl throughput with rate limits off: pages/s and listings/s of the
  * JSON API and HTML sources into an embedded store (or DATABASE_URL), over a
- * demo marketplace with small pages so a crawl has many of them.
+ * demo marketplace with small pages so a crawl has many of them — with each
+ * run's WARC archive on and off, crawls of the two interleaved on the same
+ * pages, and the median of each with their ratio.
  */
 export async function run(): Promise<void> {
   const pageSize = 5;
-  const crawls = 5;
+  const crawls = 6;
   const market = await startDemoMarketplace({ seed: 42, tick: 200, pageSize });
   const dataDir = await mkdtemp(path.join(tmpdir(), 'otcwatch-bench-'));
   const store = await openMigratedStore({ databaseUrl: process.env.DATABASE_URL, pgliteDir: path.join(dataDir, 'pgdata') });
-  const services = createCrawlServices({ dataDir });
+  const modes = { archive: createCrawlServices({ dataDir, archive: true }), 'no archive': createCrawlServices({ dataDir, archive: false }) };
   try {
-    console.log(`command: npm run bench crawl   (store: ${store.engine}, demo marketplace tick 200, ${market.state().ads.length} ads, ${pageSize} per HTML page)`);
+    console.log(`command: npm run bench crawl   (store: ${store.engine}, demo marketplace tick 200, ${market.state().ads.length} ads, ${pageSize} per HTML page, ${crawls} crawls per mode, interleaved)`);
     for (const id of ['demo-api', 'demo-html']) {
       await upsertSource(
         store.db,
         adapterSourceRegistration(getAdapter(id), { baseUrl: market.url, politeness: { minGapMs: 0, concurrency: 8, respectRobots: true } }),
       );
-      let pages = 0;
-      let listings = 0;
-      let crawlMs = 0;
+      const rates: Record<keyof typeof modes, { pages: number; listings: number }[]> = { archive: [], 'no archive': [] };
       for (let i = 0; i < crawls; i += 1) {
-        const result = await runCrawlJob(store, services, id);
-        if (result.status !== 'complete') throw new Error(`bench crawl ${id} was ${result.status}: ${result.error}`);
-        pages += result.pagesOk;
-        listings += result.listings;
-        crawlMs += result.elapsedMs;
+        for (const mode of Object.keys(modes) as (keyof typeof modes)[]) {
+          const result = await runCrawlJob(store, modes[mode], id);
+          if (result.status !== 'complete') throw new Error(`bench crawl ${id} was ${result.status}: ${result.error}`);
+          const seconds = result.elapsedMs / 1000;
+          rates[mode].push({ pages: result.pagesOk / seconds, listings: result.listings / seconds });
+        }
       }
-      const seconds = crawlMs / 1000;
-      console.log(
-        `${id}: ${crawls} crawls, ${pages} pages, ${listings} listings in ${seconds.toFixed(2)} s (fetch + parse + store) → ` +
-          `${(pages / seconds).toFixed(1)} pages/s, ${(listings / seconds).toFixed(0)} listings/s`,
-      );
+      const line = (mode: keyof typeof modes) =>
+        `${median(rates[mode].map((r) => r.pages)).toFixed(1)} pages/s, ${median(rates[mode].map((r) => r.listings)).toFixed(0)} listings/s`;
+      const ratio = median(rates.archive.map((r) => r.pages)) / median(rates['no archive'].map((r) => r.pages));
+      console.log(`${id} (fetch + parse + store, median of ${crawls}): archive on ${line('archive')}; off ${line('no archive')}; on/off ${ratio.toFixed(2)}× (archive cost ${((1 - ratio) * 100).toFixed(1)} %)`);
     }
   } finally {
-    await services.close();
+    for (const services of Object.values(modes)) await services.close();
     await store.close();
     await market.close();
     await rm(dataDir, { recursive: true, force: true });

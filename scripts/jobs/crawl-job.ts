@@ -116,7 +116,7 @@ export async function runCrawlJob(store: Store, services: CrawlServices, sourceI
   let archive: WarcWriter | undefined;
   try {
     const resumeFrom = claim.kind === 'resumed' ? await readRunJournal(store.db, runId) : new Map();
-    if (services.archive) archive = await openRunArchive(store.db, { dataDir: services.dataDir, runId, sourceId, owner });
+    if (services.archive) archive = await openRunArchive(store.db, { dataDir: services.dataDir, runId, sourceId, owner, resumed: claim.kind === 'resumed' });
     const journal = new RunJournal({ db: store.db, runId, platform: adapter.platform });
     const fetcher = await services.fetcherFor(adapter.fetcher);
     const result = await crawlSource({

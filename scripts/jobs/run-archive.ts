@@ -12,6 +12,8 @@ export interface RunArchiveProps {
   sourceId: string;
   /** The process writing: named in the file's warcinfo. */
   owner: string;
+  /** A run taken over from a process that died: its file may go on. A new run starts a new file without asking the store. */
+  resumed: boolean;
 }
 
 /**
@@ -27,7 +29,7 @@ export interface RunArchiveProps {
  * const warc = await openRunArchive(store.db, { dataDir, runId: 7, sourceId: 'demo-api', owner });
  */
 export async function openRunArchive(db: Kysely<Database>, props: RunArchiveProps): Promise<WarcWriter> {
-  const ends = await archiveEnds(db, props.runId);
+  const ends = props.resumed ? await archiveEnds(db, props.runId) : new Map<string, number>();
   const folder = path.join('warc', props.sourceId.replace(/[^A-Za-z0-9._-]/g, '_'));
   const nameOf = (segment: number) => path.join(folder, `run-${props.runId}${segment > 1 ? `-${segment}` : ''}.warc.gz`);
   let segment = 1;
