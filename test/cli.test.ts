@@ -1,4 +1,6 @@
 import test from 'ava';
+import { readFile } from 'node:fs/promises';
+import { OTCWATCH_VERSION } from '../crawler/version.ts';
 import { cliRig } from './helpers/cli.ts';
 import { storeEngine } from './helpers/test-store.ts';
 
@@ -64,4 +66,11 @@ test(title('--help is there for every command'), async (t) => {
     t.is(own.code, 0);
     t.regex(own.stdout, /Usage: otcwatch/);
   }
+});
+
+test(title('--version prints the version package.json has, the one each WARC file\'s warcinfo names'), async (t) => {
+  const { cli } = await cliRig(t);
+  const { version } = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  t.is(OTCWATCH_VERSION, version);
+  t.is((await cli('--version')).stdout.trim(), version);
 });
