@@ -38,7 +38,11 @@ export class RunJournal {
       const batch = this.#waiting;
       this.#waiting = [];
       try {
-        await writeRunPages(this.#props.db, { runId: this.#props.runId, platform: this.#props.platform, pages: batch.map((w) => w.page) });
+        const pages = batch.map((w) => w.page);
+        const stored = this.#props.stored;
+        // Only a request the run stored before (a resumed run's failed page, read again) has rows to replace.
+        const replacing = stored ? pages.map((p) => p.requestKey).filter((key) => stored.has(key)) : undefined;
+        await writeRunPages(this.#props.db, { runId: this.#props.runId, platform: this.#props.platform, pages, ...(replacing ? { replacing } : {}) });
         for (const w of batch) w.settle();
       } catch (error) {
         for (const w of batch) w.settle(error);
@@ -52,23 +56,29 @@ export interface RunJournalProps {
   runId: number;
   /** Operators and listings are keyed per platform. */
   platform: string;
+  /**
+   * The requests the run has stored pages for (`readRunJournal(…).stored`;
+   * empty for a new run): a page of any other request has nothing to
+   * replace, and is written without first deleting. Absent: every page is
+   * taken as possibly stored before.
+   */
+  stored?: ReadonlySet<string>;
 }
 
 /**
- * The pages a run has read well, by request key, with the requests each led
- * to: what a resumed crawl skips. Failed pages are not among them, so a
- * resumed run tries them again.
+ * What a run has stored so far: the pages it read well, by request key,
+ * with the requests each led to — what a resumed crawl skips — and the key
+ * of every page stored, failed ones too (a resumed run tries those again,
+ * and its journal replaces their rows).
  *
  * @example
- * const resumeFrom = await readRunJournal(db, runId);
- * await crawlSource({ adapter, source, fetcher, resumeFrom });
+ * const { read, stored } = await readRunJournal(db, runId);
+ * await crawlSource({ adapter, source, fetcher, resumeFrom: read, onPage: (page) => new RunJournal({ db, runId, platform, stored }).write(page) });
  */
-export async function readRunJournal(db: Kysely<Database>, runId: number): Promise<Map<string, ReadPage>> {
-  const rows = await db
-    .selectFrom('run_pages')
-    .select(['request_key', 'next_requests'])
-    .where('run_id', '=', runId)
-    .where('outcome', '=', 'ok')
-    .execute();
-  return new Map(rows.map((r) => [r.request_key, { next: r.next_requests as PageRequest[] }]));
+export async function readRunJournal(db: Kysely<Database>, runId: number): Promise<{ read: Map<string, ReadPage>; stored: Set<string> }> {
+  const rows = await db.selectFrom('run_pages').select(['request_key', 'outcome', 'next_requests']).where('run_id', '=', runId).execute();
+  return {
+    read: new Map(rows.filter((r) => r.outcome === 'ok').map((r) => [r.request_key, { next: r.next_requests as PageRequest[] }])),
+    stored: new Set(rows.map((r) => r.request_key)),
+  };
 }

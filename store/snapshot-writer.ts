@@ -44,17 +44,22 @@ export async function writeSnapshot(db: Kysely<Database>, snapshot: Snapshot): P
  * Stores pages of a running run, in one transaction: their evidence,
  * operators, listings, observations, payment methods and parse failures,
  * and their journal rows (`run_pages`). A page already stored under the
- * same request key is replaced, never duplicated. A listing seen on two
- * pages of a run is kept once: the first stored sighting wins.
+ * same request key is replaced, never duplicated — or, with `replacing`,
+ * only the pages of those keys (a caller that knows the rest were never
+ * stored skips four deletes a batch). A listing seen on two pages of a run
+ * is kept once: the first stored sighting wins.
  *
  * @example
  * await writeRunPages(db, { runId, platform: 'demo', pages: [page] });
  */
-export async function writeRunPages(db: Kysely<Database>, batch: { runId: number; platform: string; pages: SnapshotPage[] }): Promise<void> {
+export async function writeRunPages(
+  db: Kysely<Database>,
+  batch: { runId: number; platform: string; pages: SnapshotPage[]; replacing?: string[] },
+): Promise<void> {
   if (batch.pages.length === 0) return;
   const pages = batch.pages.map((p) => ({ ...p, requestKey: p.requestKey ?? `GET ${p.url} `, next: p.next ?? [] }));
   const write = async (trx: Transaction<Database>) => {
-    await forgetPages(trx, batch.runId, pages.map((p) => p.requestKey));
+    await forgetPages(trx, batch.runId, batch.replacing ?? pages.map((p) => p.requestKey));
     const evidenceIds = await insertEvidence(trx, batch.runId, pages);
     const sightings = firstSightings(pages, evidenceIds);
     const operatorIds = await upsertOperators(trx, batch.platform, sightings);

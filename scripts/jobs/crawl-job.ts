@@ -115,9 +115,9 @@ export async function runCrawlJob(store: Store, services: CrawlServices, sourceI
   const signal = options.signal ? AbortSignal.any([options.signal, lost.signal]) : lost.signal;
   let archive: WarcWriter | undefined;
   try {
-    const resumeFrom = claim.kind === 'resumed' ? await readRunJournal(store.db, runId) : new Map();
+    const { read: resumeFrom, stored } = claim.kind === 'resumed' ? await readRunJournal(store.db, runId) : { read: new Map(), stored: new Set<string>() };
     if (services.archive) archive = await openRunArchive(store.db, { dataDir: services.dataDir, runId, sourceId, owner, resumed: claim.kind === 'resumed' });
-    const journal = new RunJournal({ db: store.db, runId, platform: adapter.platform });
+    const journal = new RunJournal({ db: store.db, runId, platform: adapter.platform, stored });
     const fetcher = await services.fetcherFor(adapter.fetcher);
     const result = await crawlSource({
       adapter,
