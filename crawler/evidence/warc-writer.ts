@@ -63,7 +63,7 @@ export interface WarcWriterProps {
  * Records are serialized concurrently and appended one exchange at a time,
  * so an exchange's records are contiguous and `append` resolves only once
  * they are in the file (written to the OS: a killed process loses nothing
- * appended; `close` syncs to disk).
+ * appended).
  *
  * @example
  * ```ts
@@ -117,14 +117,16 @@ export class WarcWriter {
     };
   }
 
-  /** Waits for every append, syncs the file to disk and closes it. */
+  /**
+   * Waits for every append and closes the file. It is not fsynced: each
+   * record reaches the OS before the row pointing at it commits, which is
+   * what a killed process needs; a whole-machine crash before the OS writes
+   * it back loses the tail, and `otcwatch evidence verify` names what is
+   * missing. A sync per run cost as much as archiving a small run's pages.
+   */
   async close(): Promise<void> {
     await this.#tail.catch(() => {});
-    try {
-      await this.#file.sync();
-    } finally {
-      await this.#file.close();
-    }
+    await this.#file.close();
   }
 
   /** Appends after every earlier append; resolves with each buffer's offset. */

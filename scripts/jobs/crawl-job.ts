@@ -130,7 +130,7 @@ export async function runCrawlJob(store: Store, services: CrawlServices, sourceI
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
     if (lost.signal.aborted) throw new Error(`run #${runId} was taken over by another process after a missed heartbeat`);
-    // On disk before the run is closed: a closed run's archive is complete.
+    // Every append written before the run is closed: a closed run's archive is complete.
     await archive?.close();
     archive = undefined;
     await closeRun(store.db, { runId, status: result.status, error: result.error, owner });
