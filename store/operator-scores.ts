@@ -19,7 +19,8 @@ export interface OperatorScore {
  * Scores operators: every signal of `store/signals/` is computed in SQL
  * from all that otcwatch observed of them and stored with its evidence in
  * `operator_signals`, then the points are summed into `operator_scores`.
- * One transaction; scoring the same operators again replaces their rows.
+ * One transaction, one scoring transaction at a time on the database;
+ * scoring the same operators again replaces their rows.
  *
  * @example
  * const scores = await scoreOperators(db, { operatorIds: await operatorIdsOfRun(db, 7), runId: 7 });
@@ -28,6 +29,9 @@ export interface OperatorScore {
 export async function scoreOperators(db: Kysely<Database>, scope: ScoringScope): Promise<OperatorScore[]> {
   if (scope.operatorIds.length === 0) return [];
   return db.transaction().execute(async (trx) => {
+    // Sources of one platform share operators: two processes scoring them at once would upsert the same rows in
+    // orders of their own and deadlock. Scoring passes take turns (the lock ends with the transaction).
+    await sql`select pg_advisory_xact_lock(hashtext('otcwatch:scoring'))`.execute(trx);
     for (const signal of SIGNALS) await upsertSignal(trx, signal, scope);
     const rows = await sql<{ operator_id: number; name: string; score: string; domestic_facing: boolean; points: Record<string, string> | null }>`
       with totals as (

@@ -1,4 +1,5 @@
 import { insertAlerts } from '../../store/alerts.ts';
+import { withSourceAnalysisLock } from '../../store/analysis-lock.ts';
 import type { Store } from '../../store/connection.ts';
 import { markAnalysed, sourcesWithUnanalysedRuns, unanalysedRuns, type CrawlRunRow } from '../../store/crawl-runs.ts';
 import { diffRuns } from '../../store/diff/diff-runs.ts';
@@ -33,7 +34,8 @@ export interface AfterRunReport {
 /**
  * What happens after a crawl of a source, durably: every closed run of the
  * source whose pass has not stored its alerts yet is analysed, oldest
- * first, up to and including `runId` — so a process killed between a
+ * first, up to and including `runId`, one pass per source at a time
+ * across processes (`withSourceAnalysisLock`) — so a process killed between a
  * run's close and its alerts leaves that run to the next pass, and its
  * changes are alerted before any newer run is diffed. Analysing a run:
  * refresh the planner statistics the diff relies on, store the run's facts
@@ -54,17 +56,22 @@ export interface AfterRunReport {
  */
 export async function afterRun(store: Store, run: { sourceId: string; runId: number }, options: AfterRunOptions = {}): Promise<AfterRunReport> {
   const log = options.log ?? (() => {});
-  const pending = (await unanalysedRuns(store.db, run.sourceId)).filter((r) => r.id < run.runId);
-  let earlierAlerts = 0;
-  for (const earlier of pending) {
-    log(`analysing run #${earlier.id}, closed but not analysed (its process ended before its alerts were stored)`);
-    earlierAlerts += (await analyseRun(store, earlier, options)).alertsRaised;
-  }
-  const row = await store.db.selectFrom('crawl_runs').selectAll().where('id', '=', run.runId).executeTakeFirst();
-  if (!row) throw new Error(`no run #${run.runId}`);
-  const report = await analyseRun(store, row, options);
+  // Under the lock, what is pending is read afresh: another process may have analysed it while this one waited.
+  const report = await withSourceAnalysisLock(store, run.sourceId, async () => {
+    const pending = (await unanalysedRuns(store.db, run.sourceId)).filter((r) => r.id < run.runId);
+    let earlierAlerts = 0;
+    for (const earlier of pending) {
+      log(`analysing run #${earlier.id}, closed but not analysed (its process ended before its alerts were stored)`);
+      earlierAlerts += (await analyseRun(store, earlier, options)).alertsRaised;
+    }
+    const row = await store.db.selectFrom('crawl_runs').selectAll().where('id', '=', run.runId).executeTakeFirst();
+    if (!row) throw new Error(`no run #${run.runId}`);
+    const own = await analyseRun(store, row, options);
+    return { ...own, alertsRaised: own.alertsRaised + earlierAlerts };
+  });
+  // Delivery waits on sinks, and claims its alerts itself: it runs outside the lock.
   const delivery = await deliverAlerts(store.db, options.sinks ?? [], { log });
-  return { ...report, alertsRaised: report.alertsRaised + earlierAlerts, alertsDelivered: delivery.delivered };
+  return { ...report, alertsDelivered: delivery.delivered };
 }
 
 async function analyseRun(store: Store, row: CrawlRunRow, options: AfterRunOptions): Promise<Omit<AfterRunReport, 'alertsDelivered'>> {
