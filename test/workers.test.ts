@@ -12,10 +12,11 @@ const title = (name: string) => `${name} (${storeEngine})`;
 const BIN = path.resolve(import.meta.dirname, '../scripts/otcwatch.mjs');
 const SEED = 42;
 const PAGE_SIZE = 5;
-const GAP_MS = 250; // Long enough that a run outlasts the polling that picks its victim.
-// How late a request may reach the server after its claimed start: a freshly started worker on a loaded 2-core
-// machine was measured 60 ms late (its robots.txt read). Without the shared gap, requests arrive ~1 ms apart.
-const ARRIVAL_LAG_MS = 100;
+const GAP_MS = 400; // Long enough that a run outlasts the polling that picks its victim.
+// How late a request may reach the server after its claimed start: on a loaded 2-core machine, 60 ms was measured
+// (a freshly started worker's robots.txt read), and 185 ms with a second test suite running beside this one.
+// Half the gap still tells the shared gap apart: without it, requests arrive ~1 ms apart.
+const ARRIVAL_LAG_MS = GAP_MS / 2;
 
 interface Event {
   event: string;
@@ -47,6 +48,17 @@ async function until(condition: () => boolean | Promise<boolean>, what: string |
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : await what()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Waits for a worker's 'started' line; one that exited first fails the wait at once, with what it printed. */
+async function untilStarted(worker: ReturnType<typeof startProcess>, stateOfPlay: () => Promise<string>): Promise<void> {
+  await until(
+    () => worker.events.some((e) => e.event === 'started') || worker.child.exitCode !== null || worker.child.signalCode !== null,
+    async () => `worker ${worker.child.pid} started; ${await stateOfPlay()}`,
+  );
+  if (!worker.events.some((e) => e.event === 'started')) {
+    throw new Error(`worker ${worker.child.pid} exited (${worker.child.exitCode ?? worker.child.signalCode}) before it started: ${worker.stderr()}`);
   }
 }
 
@@ -139,7 +151,7 @@ if (storeEngine === 'pglite') {
 
     // The worker added after the last kill may still be starting when another finishes the run: status names
     // only workers that have registered, so wait until each has said it started.
-    for (const worker of workers.values()) await until(() => worker.events.some((e) => e.event === 'started'), 'worker started');
+    for (const worker of workers.values()) await untilStarted(worker, stateOfPlay);
     const status = await cli('status', '--json');
     const live = JSON.parse(status.stdout) as { workers: { id: string }[]; queue: Record<string, number> };
     t.true([...workers.keys()].every((pid) => live.workers.some((w) => Number(w.id.split(':')[1]) === pid)), status.stdout);
@@ -161,7 +173,7 @@ if (storeEngine === 'pglite') {
     // Let the queued crawls drain, then stop the workers gracefully.
     await until(async () => (await sql<{ n: number }>(`select count(*)::int as n from crawl_runs where status = 'running'`))[0]!.n === 0, 'no live run');
     // A process killed before it installs its signal handlers dies of the signal; wait until each is up.
-    for (const worker of workers.values()) await until(() => worker.events.some((e) => e.event === 'started'), 'worker started');
+    for (const worker of workers.values()) await untilStarted(worker, stateOfPlay);
     // Its counters follow its runs: the page counter is the sum of the pages of the runs it logged.
     const scrape = async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     const loggedPages = () => measured.events.filter((e) => e.event === 'run' && e.source === measuredSource).reduce((n, e) => n + Number(e.pagesOk), 0);
