@@ -1,43 +1,12 @@
 import test from 'ava';
-import type { NormalizedListing } from '../crawler/listing.ts';
 import { alertsFromDiff } from '../scripts/alerts/alerts-from-diff.ts';
 import { insertAlerts } from '../store/alerts.ts';
 import type { Store } from '../store/connection.ts';
-import { startRun } from '../store/crawl-runs.ts';
 import { diffRuns } from '../store/diff/diff-runs.ts';
-import { writeSnapshot } from '../store/snapshot-writer.ts';
-import { upsertSource } from '../store/sources.ts';
+import { handListing as listing, handSnapshot as snapshot, handSource } from './helpers/hand-snapshots.ts';
 import { createTestStore, storeEngine } from './helpers/test-store.ts';
 
 const title = (name: string) => `${name} (${storeEngine})`;
-
-/** A listing of operator `op` taking `methods` (codes; `?raw` for an unknown method). */
-function listing(key: string, op: string, methods: string[], price = '7.00', available = '100'): NormalizedListing {
-  return {
-    listingKey: key,
-    operatorKey: `id:${op}`,
-    operatorName: `seller ${op}`,
-    side: 'sell',
-    asset: 'USDT',
-    fiat: 'CNY',
-    price,
-    available,
-    minOrder: '100',
-    maxOrder: '5000',
-    paymentMethods: methods.map((m) => (m.startsWith('?') ? { code: null, raw: m.slice(1) } : { code: m, raw: m })),
-    terms: null,
-    completionRate: null,
-    orderCount: null,
-    monthOrderCount: null,
-  };
-}
-
-async function snapshot(store: Store, status: 'complete' | 'partial', listings: NormalizedListing[]): Promise<number> {
-  const runId = await startRun(store.db, 'hand');
-  const page = { url: 'http://hand.invalid/1', fetchedAt: new Date(), outcome: 'ok' as const, httpStatus: 200, error: null, sha256: null, bytes: null, serverIp: null, exchanges: [], failures: [] };
-  await writeSnapshot(store.db, { runId, platform: 'hand', status, error: null, pages: [{ ...page, listings }] });
-  return runId;
-}
 
 async function raise(store: Store): Promise<string[]> {
   const alerts = alertsFromDiff((await diffRuns(store.db, { sourceId: 'hand' }))!);
@@ -52,7 +21,7 @@ async function idOf(store: Store, table: 'operators' | 'listings', key: string):
 test(title('alerts from a diff: one per operator and domestic method, vanishes only on complete runs, one per baseline'), async (t) => {
   const store = await createTestStore();
   t.teardown(() => store.close());
-  await upsertSource(store.db, { id: 'hand', adapter: 'demo-api', platform: 'hand', kind: 'api', baseUrl: 'http://hand.invalid' });
+  await handSource(store);
   const before = [
     listing('L1', 'X', ['alipay', 'cn_bank_card']),
     listing('L2', 'X', ['cn_bank_card']),
