@@ -1,19 +1,30 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../schema.ts';
 import { resolveDiffPair, type DiffPairRequest } from './diff-pair.ts';
-import { listingMethodsOnlyIn, operatorMethodsOnlyIn } from './method-facts.ts';
-import { movesOver } from './move-facts.ts';
+import { diffSides } from './diff-side.ts';
+import { NO_FACTS } from './fact-list.ts';
+import { listingChanges } from './listing-changes.ts';
+import { methodChanges } from './method-changes.ts';
+import { listingMethodsOnlyIn, operatorMethodCandidates, operatorMethodsOnlyIn } from './method-facts.ts';
+import { checkThreshold, movesOver } from './move-facts.ts';
 import { listingsOnlyIn, operatorsOnlyIn } from './presence-facts.ts';
-import { DEFAULT_THRESHOLDS, type DiffThresholds, type RunDiff } from './run-diff.ts';
+import {
+  DEFAULT_THRESHOLDS, type DiffThresholds, type ListingFact, type ListingMethodFact, type MoveFact, type OperatorFact,
+  type OperatorMethodFact, type RunDiff,
+} from './run-diff.ts';
 
 export interface DiffRequest extends DiffPairRequest {
   thresholds?: Partial<DiffThresholds> | undefined;
 }
 
 /**
- * Compares two runs of a source in SQL: set differences and joins on
- * keyed observations (see `resolveDiffPair` for which runs, `RunDiff` for
- * the facts), all read in one read-only snapshot on one connection.
+ * Compares two runs of a source in SQL, as set operations on keyed
+ * observations (see `resolveDiffPair` for which runs, `RunDiff` for the
+ * facts), read in one read-only snapshot. The work is one statement with
+ * two passes over the pair — a full outer join of the runs' observations
+ * by listing (`listingChanges`) and one of their accepted methods by
+ * (listing, method) (`methodChanges`) — and every fact is read off the few
+ * rows those keep, so the cost follows the two runs, not the history.
  * Returns null when the source has no pair of runs to compare yet.
  *
  * @example
@@ -28,38 +39,54 @@ async function diffIn(db: Kysely<Database>, request: DiffRequest): Promise<RunDi
   const pair = await resolveDiffPair(db, request);
   if (!pair) return null;
   const thresholds = { ...DEFAULT_THRESHOLDS, ...request.thresholds };
-  const from = pair.from.id;
-  const to = pair.to.id;
+  checkThreshold('price', thresholds.price);
+  checkThreshold('available', thresholds.volume);
+  const { from, to } = diffSides(pair.from.id, pair.to.id);
   const vanishedReported = pair.to.status === 'complete';
-  const absences = <T>(query: () => Promise<T[]>): Promise<T[]> => (vanishedReported ? query() : Promise.resolve([]));
-  const [
-    operatorsAppeared, operatorsVanished, listingsAppeared, listingsVanished, priceMoves, volumeMoves,
-    listingMethodsAdded, listingMethodsDropped, operatorMethodsAdded, operatorMethodsDropped,
-  ] = await Promise.all([
-    operatorsOnlyIn(db, to, from),
-    absences(() => operatorsOnlyIn(db, from, to)),
-    listingsOnlyIn(db, to, from),
-    absences(() => listingsOnlyIn(db, from, to)),
-    movesOver(db, { fromRunId: from, toRunId: to, column: 'price', threshold: thresholds.price }),
-    movesOver(db, { fromRunId: from, toRunId: to, column: 'available', threshold: thresholds.volume }),
-    listingMethodsOnlyIn(db, to, from),
-    listingMethodsOnlyIn(db, from, to),
-    operatorMethodsOnlyIn(db, to, from),
-    absences(() => operatorMethodsOnlyIn(db, from, to)),
-  ]);
+  const absences = (facts: RawBuilder<unknown>) => (vanishedReported ? facts : NO_FACTS);
+  // The planner cannot know how few rows the CTEs keep, so it costs the statement high enough for JIT,
+  // whose compiling (~2 s on Postgres 15) would take longer than the diff itself.
+  await sql`set local jit = off`.execute(db);
+  const { rows } = await sql<DiffFacts>`
+    with ${methodChanges(from.runId, to.runId)}, ${listingChanges(from.runId, to.runId, thresholds)}, ${operatorMethodCandidates({ from, to })}
+    select ${operatorsOnlyIn(to)} as "operatorsAppeared",
+           ${absences(operatorsOnlyIn(from))} as "operatorsVanished",
+           ${listingsOnlyIn(to)} as "listingsAppeared",
+           ${absences(listingsOnlyIn(from))} as "listingsVanished",
+           ${movesOver(to, 'price')} as "priceMoves",
+           ${movesOver(to, 'available')} as "volumeMoves",
+           ${listingMethodsOnlyIn(to)} as "listingMethodsAdded",
+           ${listingMethodsOnlyIn(from)} as "listingMethodsDropped",
+           ${operatorMethodsOnlyIn(to)} as "operatorMethodsAdded",
+           ${absences(operatorMethodsOnlyIn(from))} as "operatorMethodsDropped"`.execute(db);
+  const facts = rows[0]!;
   return {
     sourceId: request.sourceId,
     from: pair.from,
     to: pair.to,
     thresholds,
     vanishedReported,
-    operators: { appeared: operatorsAppeared, vanished: operatorsVanished },
-    listings: { appeared: listingsAppeared, vanished: listingsVanished },
-    priceMoves,
-    volumeMoves,
+    operators: { appeared: facts.operatorsAppeared, vanished: facts.operatorsVanished },
+    listings: { appeared: facts.listingsAppeared, vanished: facts.listingsVanished },
+    priceMoves: facts.priceMoves,
+    volumeMoves: facts.volumeMoves,
     methods: {
-      listings: { added: listingMethodsAdded, dropped: listingMethodsDropped },
-      operators: { added: operatorMethodsAdded, dropped: operatorMethodsDropped },
+      listings: { added: facts.listingMethodsAdded, dropped: facts.listingMethodsDropped },
+      operators: { added: facts.operatorMethodsAdded, dropped: facts.operatorMethodsDropped },
     },
   };
+}
+
+/** The diff statement's one row: each fact list as a JSON array. */
+interface DiffFacts {
+  operatorsAppeared: OperatorFact[];
+  operatorsVanished: OperatorFact[];
+  listingsAppeared: ListingFact[];
+  listingsVanished: ListingFact[];
+  priceMoves: MoveFact[];
+  volumeMoves: MoveFact[];
+  listingMethodsAdded: ListingMethodFact[];
+  listingMethodsDropped: ListingMethodFact[];
+  operatorMethodsAdded: OperatorMethodFact[];
+  operatorMethodsDropped: OperatorMethodFact[];
 }

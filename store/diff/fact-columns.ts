@@ -1,17 +1,25 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
+import { sideColumn, type DiffSide } from './diff-side.ts';
 
 /**
- * Select lists shared by the diff queries, so every fact names its listing
- * and method the same way. They expect the query to alias the observation
- * `o`, the listing `l`, the row carrying `method_key` `x`, and to
- * `left join payment_methods pm on pm.code = x.method_key`.
+ * Select lists shared by the diff's facts, so every fact names its listing
+ * and method the same way.
+ *
+ * `listingRef(side)` reads a `listing_changes` row aliased `c`, with the
+ * listing's operator as that side's run observed it.
  *
  * @example
- * sql`select ${LISTING_REF} from listing_observations o join listings l on l.id = o.listing_id where o.run_id = ${runId}`
+ * sql`select ${listingRef(to)} from listing_changes c where c.from_operator_id is null`
  */
-export const LISTING_REF = sql`o.listing_id as "listingId", l.platform_key as "listingKey", o.operator_id as "operatorId",
-  o.operator_name as "operatorName", l.side, l.asset, l.fiat`;
+export function listingRef(side: DiffSide): RawBuilder<unknown> {
+  return sql`c.listing_id as "listingId", c.listing_key as "listingKey", ${sideColumn(side, 'operator_id')} as "operatorId",
+    ${sideColumn(side, 'operator_name')} as "operatorName", c.side, c.asset, c.fiat`;
+}
 
-/** A method by its key: canonical code and catalog name, or the raw text of an `unknown:` key. */
+/**
+ * A method by its key: canonical code and catalog name, or the raw text of
+ * an `unknown:` key. Expects the row carrying `method_key` aliased `x`, and
+ * `left join payment_methods pm on pm.code = x.method_key`.
+ */
 export const METHOD_REF = sql`x.method_key as method, pm.code as "methodCode",
   coalesce(pm.name, regexp_replace(x.method_key, '^unknown:', '')) as "methodName", coalesce(pm.is_domestic, false) as domestic`;

@@ -1,41 +1,46 @@
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../schema.ts';
-import { LISTING_REF } from './fact-columns.ts';
-import type { MoveFact } from './run-diff.ts';
+import { sql, type RawBuilder } from 'kysely';
+import { otherColumn, sideColumn, type DiffSide } from './diff-side.ts';
+import { listingRef } from './fact-columns.ts';
+import { factList } from './fact-list.ts';
 
 /**
- * Listings in both runs whose `price` or `available` moved by at least
- * `threshold` relative to the from-run (`|new − old| ≥ threshold · |old|`,
- * and new ≠ old, so a threshold of 0 reports every change), largest first.
- * A listing with no available amount in either run has no volume move.
+ * Whether a value moved by at least `threshold` relative to its old value:
+ * `|new − old| ≥ threshold · |old|`, and new ≠ old, so a threshold of 0
+ * reports every change. Null (not a move) when either value is null, so a
+ * listing with no available amount in either run has no volume move.
  *
  * @example
- * const moves = await movesOver(db, { fromRunId: 3, toRunId: 4, column: 'price', threshold: 0.01 });
- * // [{ listingKey: 'ad000017', operatorName: '金沙承兑', old: '7.25', new: '7.34', change: '0.012414', … }]
+ * movedBeyond(sql.ref('f.price'), sql.ref('t.price'), 0.01)
  */
-export async function movesOver(db: Kysely<Database>, request: MoveRequest): Promise<MoveFact[]> {
-  if (!(Number.isFinite(request.threshold) && request.threshold >= 0)) {
-    throw new RangeError(`the ${request.column} threshold must be a number ≥ 0, got ${request.threshold}`);
-  }
-  const before = sql.ref(`f.${request.column}`);
-  const after = sql.ref(`o.${request.column}`);
-  const change = sql`round((${after} - ${before}) / nullif(${before}, 0), 6)`;
-  const { rows } = await sql<MoveFact>`
-    select ${LISTING_REF}, ${before}::text as old, ${after}::text as new, ${change}::text as change
-      from listing_observations f
-      join listing_observations o on o.run_id = ${request.toRunId} and o.listing_id = f.listing_id
-      join listings l on l.id = f.listing_id
-     where f.run_id = ${request.fromRunId}
-       and ${after} <> ${before}
-       and abs(${after} - ${before}) >= ${String(request.threshold)}::numeric * abs(${before})
-     order by abs(${change}) desc nulls first, o.operator_name, l.platform_key`.execute(db);
-  return rows;
+export function movedBeyond(before: RawBuilder<unknown>, after: RawBuilder<unknown>, threshold: number): RawBuilder<unknown> {
+  return sql`(${after} <> ${before} and abs(${after} - ${before}) >= ${String(threshold)}::numeric * abs(${before}))`;
 }
 
-export interface MoveRequest {
-  fromRunId: number;
-  toRunId: number;
-  column: 'price' | 'available';
-  /** Relative move, e.g. 0.01 for 1 %. */
-  threshold: number;
+/** Refuses a threshold that is not a number ≥ 0, naming the column it is for. */
+export function checkThreshold(column: MovedColumn, threshold: number): void {
+  if (!(Number.isFinite(threshold) && threshold >= 0)) {
+    throw new RangeError(`the ${column} threshold must be a number ≥ 0, got ${threshold}`);
+  }
 }
+
+/**
+ * The listings of `listing_changes` whose `price` or `available` moved at
+ * its threshold (the `…_moved` flag), largest relative move first, each as
+ * the to-run observed it, with `old`, `new` and `change` =
+ * `(new − old) / old` rounded to 6 places (null when old is 0).
+ *
+ * @example
+ * sql`with … select ${movesOver(sides.to, 'price')} as "priceMoves"`
+ * // [{ listingKey: 'ad000017', operatorName: '金沙承兑', old: '7.25', new: '7.34', change: '0.012414', … }]
+ */
+export function movesOver(to: DiffSide, column: MovedColumn): RawBuilder<unknown> {
+  const before = otherColumn(to, column);
+  const after = sideColumn(to, column);
+  return factList(
+    sql`select ${listingRef(to)}, ${before}::text as old, ${after}::text as new, round((${after} - ${before}) / nullif(${before}, 0), 6)::text as change
+          from listing_changes c where ${sql.ref(`c.${column}_moved`)}`,
+    sql`abs(f.change::numeric) desc nulls first, f."operatorName", f."listingKey"`,
+  );
+}
+
+export type MovedColumn = 'price' | 'available';

@@ -1,46 +1,50 @@
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../schema.ts';
-import { LISTING_REF } from './fact-columns.ts';
-import type { ListingFact, OperatorFact } from './run-diff.ts';
+import { sql, type RawBuilder } from 'kysely';
+import { otherColumn, sideColumn, type DiffSide } from './diff-side.ts';
+import { listingRef } from './fact-columns.ts';
+import { factList } from './fact-list.ts';
 
 /**
- * Listings observed in run `inRun` and not in run `notInRun` (the set
- * difference on listing ids, as an anti-join), as they were in `inRun`.
- * With (to, from) these are the listings that appeared; with (from, to)
- * the ones that vanished.
+ * Listings observed in `side`'s run and not in the other run (the set
+ * difference on listing ids, read off `listing_changes`), as they were in
+ * `side`'s run, with the methods they took there. For the to-side these
+ * are the listings that appeared; for the from-side the ones that vanished.
  *
  * @example
- * const appeared = await listingsOnlyIn(db, toRunId, fromRunId);
+ * sql`with … select ${listingsOnlyIn(sides.to)} as "listingsAppeared"`
+ * // [{ listingKey: 'ad000031', operatorName: '金沙承兑', price: '7.31', available: '5000', methods: ['alipay', 'cn_bank_card'], … }]
  */
-export async function listingsOnlyIn(db: Kysely<Database>, inRun: number, notInRun: number): Promise<ListingFact[]> {
-  const { rows } = await sql<ListingFact>`
-    select ${LISTING_REF}, o.price::text as price, o.available::text as available,
-           array(select p.method_key from listing_payment_methods p
-                  where p.run_id = o.run_id and p.listing_id = o.listing_id and p.stance = 'accepted' order by 1) as methods
-      from listing_observations o
-      join listings l on l.id = o.listing_id
-     where o.run_id = ${inRun}
-       and not exists (select 1 from listing_observations b where b.run_id = ${notInRun} and b.listing_id = o.listing_id)
-     order by o.operator_name, l.platform_key`.execute(db);
-  return rows;
+export function listingsOnlyIn(side: DiffSide): RawBuilder<unknown> {
+  return factList(
+    sql`select ${listingRef(side)}, ${sideColumn(side, 'price')}::text as price, ${sideColumn(side, 'available')}::text as available,
+               array(select p.method_key from listing_payment_methods p
+                      where p.run_id = ${side.runId} and p.listing_id = c.listing_id and p.stance = 'accepted' order by 1) as methods
+          from listing_changes c where ${otherColumn(side, 'operator_id')} is null`,
+    sql`f."operatorName", f."listingKey"`,
+  );
 }
 
 /**
- * Operators with a listing in run `inRun` and none in run `notInRun`, with
- * their name and listing count in `inRun`.
+ * Operators with a listing in `side`'s run and none in the other run, with
+ * their name and listing count in `side`'s run. Such an operator's listings
+ * all changed operator or presence between the runs, so its candidates are
+ * read off `listing_changes`, and each is then counted in both runs.
  *
  * @example
- * const vanished = await operatorsOnlyIn(db, fromRunId, toRunId);
+ * sql`with … select ${operatorsOnlyIn(sides.from)} as "operatorsVanished"`
+ * // [{ operatorKey: 'id:s0042', operatorName: '老王', listings: 2, … }]
  */
-export async function operatorsOnlyIn(db: Kysely<Database>, inRun: number, notInRun: number): Promise<OperatorFact[]> {
-  const { rows } = await sql<OperatorFact>`
-    select o.operator_id as "operatorId", op.platform_key as "operatorKey", min(o.operator_name) as "operatorName",
-           count(*)::int as listings
-      from listing_observations o
-      join operators op on op.id = o.operator_id
-     where o.run_id = ${inRun}
-       and not exists (select 1 from listing_observations b where b.run_id = ${notInRun} and b.operator_id = o.operator_id)
-     group by o.operator_id, op.platform_key
-     order by 3, 2`.execute(db);
-  return rows;
+export function operatorsOnlyIn(side: DiffSide): RawBuilder<unknown> {
+  return factList(
+    sql`select x.operator_id as "operatorId", op.platform_key as "operatorKey", n.name as "operatorName", n.listings
+          from (select distinct ${sideColumn(side, 'operator_id')} as operator_id from listing_changes c
+                 where ${sideColumn(side, 'operator_id')} is distinct from ${otherColumn(side, 'operator_id')}) x
+          join operators op on op.id = x.operator_id
+          cross join lateral (
+            select min(o.operator_name) filter (where o.run_id = ${side.runId}) as name,
+                   (count(*) filter (where o.run_id = ${side.runId}))::int as listings,
+                   count(*) filter (where o.run_id = ${side.otherRunId}) as elsewhere
+              from listing_observations o where o.run_id in (${side.runId}, ${side.otherRunId}) and o.operator_id = x.operator_id) n
+         where n.elsewhere = 0`,
+    sql`f."operatorName", f."operatorKey"`,
+  );
 }
