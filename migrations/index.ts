@@ -10,6 +10,7 @@ import * as hostSlots from './0009-host-slots.ts';
 import * as runFacts from './0010-run-facts.ts';
 import * as schemaMeanings from './0011-schema-meanings.ts';
 import * as warcEvidence from './0012-warc-evidence.ts';
+import * as scoreAggregates from './0013-score-aggregates.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from disk) so they
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0010-run-facts': runFacts,
   '0011-schema-meanings': schemaMeanings,
   '0012-warc-evidence': warcEvidence,
+  '0013-score-aggregates': scoreAggregates,
 };

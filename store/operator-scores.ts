@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.ts';
+import { foldClosedRuns } from './signals/fold-runs.ts';
 import { SIGNALS } from './signals/index.ts';
 import { inScope, upsertSignal, type ScoringScope } from './signals/signal-query.ts';
 import { DOMESTIC_FACING_THRESHOLD } from './signals/signal-weights.ts';
@@ -16,11 +17,15 @@ export interface OperatorScore {
 }
 
 /**
- * Scores operators: every signal of `store/signals/` is computed in SQL
- * from all that otcwatch observed of them and stored with its evidence in
- * `operator_signals`, then the points are summed into `operator_scores`.
- * One transaction, one scoring transaction at a time on the database;
- * scoring the same operators again replaces their rows.
+ * Scores operators: first every closed run not yet folded into the
+ * per-operator aggregates is folded (`foldClosedRuns`: usually only the run
+ * just crawled), then every signal of `store/signals/` is computed in SQL
+ * from those aggregates — all that otcwatch observed of the operators,
+ * read in proportion to the operators, not to their history — and stored
+ * with its evidence in `operator_signals`, then the points are summed into
+ * `operator_scores`. One transaction, one scoring transaction at a time on
+ * the database; scoring the same operators again replaces their rows with
+ * the same.
  *
  * @example
  * const scores = await scoreOperators(db, { operatorIds: await operatorIdsOfRun(db, 7), runId: 7 });
@@ -32,6 +37,7 @@ export async function scoreOperators(db: Kysely<Database>, scope: ScoringScope):
     // Sources of one platform share operators: two processes scoring them at once would upsert the same rows in
     // orders of their own and deadlock. Scoring passes take turns (the lock ends with the transaction).
     await sql`select pg_advisory_xact_lock(hashtext('otcwatch:scoring'))`.execute(trx);
+    await foldClosedRuns(trx);
     for (const signal of SIGNALS) await upsertSignal(trx, signal, scope);
     const rows = await sql<{ operator_id: number; name: string; score: string; domestic_facing: boolean; points: Record<string, string> | null }>`
       with totals as (

@@ -33,9 +33,9 @@ function listing(key: string, operator: string, overrides: Partial<NormalizedLis
   };
 }
 
-/** Stores one run of `src` whose page was fetched at `at`, and returns its id. */
-async function crawlOf(store: Store, listings: NormalizedListing[], at = new Date()): Promise<number> {
-  const runId = await startRun(store.db, 'src', at);
+/** Stores one run of `sourceId` whose page was fetched at `at`, and returns its id. */
+async function crawlOf(store: Store, listings: NormalizedListing[], at = new Date(), sourceId = 'src'): Promise<number> {
+  const runId = await startRun(store.db, sourceId, at);
   await writeSnapshot(store.db, {
     runId,
     platform: 'desk',
@@ -132,4 +132,32 @@ test(title('a platform declared or located in the mainland is not offshore'), as
   t.is((await signalsOf(store, runId, 'id:op')).signal('offshore_platform').strength, 0.5);
   await saveHostLocation(store.db, runId, { host: 'desk.example', address: '114.114.114.114', country: 'CN', note: null });
   t.is((await signalsOf(store, runId, 'id:op')).signal('offshore_platform').strength, 0);
+});
+
+test(title('when the latest run that saw the operator has no host location, the latest located one before it is read'), async (t) => {
+  const store = await scoredStore(t, 'SC');
+  const first = await crawlOf(store, [listing('u1', 'op')]);
+  await saveHostLocation(store.db, first, { host: 'desk.example', address: '203.0.113.9', country: 'SG', note: null });
+  const second = await crawlOf(store, [listing('u1', 'op')]);
+  const offshore = (await signalsOf(store, second, 'id:op')).signal('offshore_platform');
+  t.is(offshore.strength, 1);
+  t.like(offshore.evidence, { resolved: [{ sourceId: 'src', runId: first, country: 'SG' }] });
+});
+
+test(title('a closed run counts once, whichever scoring meets it first, and scoring a run again changes nothing'), async (t) => {
+  const store = await scoredStore(t, 'SC');
+  await upsertSource(store.db, { id: 'src2', adapter: 'demo-api', platform: 'desk', kind: 'api', baseUrl: 'http://127.0.0.1:2', hostCountry: null });
+  // 10:00 and 02:00 in UTC+8; the same seller on both sources of the platform.
+  const onSrc = await crawlOf(store, [listing('a1', 'op', { terms: '加微信 jinsha123' })], new Date('2024-03-01T02:00:00Z'));
+  const onSrc2 = await crawlOf(store, [listing('b1', 'op', { terms: '加微信 jinsha123' })], new Date('2024-03-01T18:00:00Z'), 'src2');
+
+  const first = await signalsOf(store, onSrc, 'id:op');
+  t.like(first.signal('mainland_daytime').evidence, { daytimeRuns: 1, runs: 2, runIds: [onSrc] });
+  t.like(first.signal('offshore_platform').evidence, { declared: [{ sourceId: 'src', country: 'SC' }, { sourceId: 'src2', country: null }] });
+  t.like((first.signal('domestic_contact').evidence.contacts as unknown[])[0], { handle: 'jinsha123', runIds: [onSrc2, onSrc] });
+
+  const evidence = async (runId: number) => (await signalsOf(store, runId, 'id:op')).why.signals.map((s) => [s.signal, s.strength, s.evidence]);
+  const once = await evidence(onSrc2);
+  t.deepEqual(once, first.why.signals.map((s) => [s.signal, s.strength, s.evidence]));
+  t.deepEqual(await evidence(onSrc2), once);
 });

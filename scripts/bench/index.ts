@@ -13,6 +13,7 @@ const benchmarks: Record<string, () => Promise<{ run(argv: string[]): Promise<vo
   startup: () => import('./startup-bench.ts'),
   http: () => import('./http-bench.ts'),
   views: () => import('./views-bench.ts'),
+  score: () => import('./score-bench.ts'),
 };
 
 const [, , ...argv] = process.argv;

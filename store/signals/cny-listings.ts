@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { inScope, recentIds, type SignalDefinition } from './signal-query.ts';
+import { inScope, recentOf, type SignalDefinition } from './signal-query.ts';
 
 /**
  * `cny_listings`: the share of an operator's listings (ever observed) that
@@ -14,26 +14,15 @@ export const cnyListings: SignalDefinition = {
   code: 'cny_listings',
   rows: (scope) => sql`
     with seen as (
-      select o.operator_id, o.listing_id, o.run_id, o.id as observation_id, l.fiat
-        from listing_observations o
-        join listings l on l.id = o.listing_id
-       where ${inScope('o.operator_id', scope)}
-    ), cny as (
-      select operator_id,
-             jsonb_agg(distinct listing_id order by listing_id) as listing_ids,
-             ${recentIds('run_id')} as run_ids,
-             ${recentIds('observation_id')} as observation_ids
-        from seen where fiat = 'CNY'
-       group by operator_id
-    ), totals as (
-      select operator_id, count(distinct listing_id) as listings,
-             count(distinct listing_id) filter (where fiat = 'CNY') as cny_listings
-        from seen group by operator_id
+      select s.operator_id, s.listing_id, s.run_ids, s.observation_ids, l.fiat = 'CNY' as cny
+        from operator_listing_sightings s
+        join listings l on l.id = s.listing_id
+       where ${inScope('s.operator_id', scope)}
     )
-    select t.operator_id, t.cny_listings::numeric / t.listings as strength,
-           jsonb_build_object('cnyListings', t.cny_listings, 'listings', t.listings,
-                              'listingIds', coalesce(c.listing_ids, '[]'::jsonb),
-                              'runIds', coalesce(c.run_ids, '[]'::jsonb),
-                              'observationIds', coalesce(c.observation_ids, '[]'::jsonb)) as evidence
-      from totals t left join cny c on c.operator_id = t.operator_id`,
+    select operator_id, (count(*) filter (where cny))::numeric / count(*) as strength,
+           jsonb_build_object('cnyListings', count(*) filter (where cny), 'listings', count(*),
+                              'listingIds', coalesce(jsonb_agg(listing_id order by listing_id) filter (where cny), '[]'::jsonb),
+                              'runIds', coalesce(to_jsonb(${recentOf(sql`array_cat_agg(run_ids) filter (where cny)`)}), '[]'::jsonb),
+                              'observationIds', coalesce(to_jsonb(${recentOf(sql`array_cat_agg(observation_ids) filter (where cny)`)}), '[]'::jsonb)) as evidence
+      from seen group by operator_id`,
 };

@@ -9,6 +9,8 @@ const ORDER_VOLUME_FULL = 1000;
  * most recent CNY observation that reports a count: the platform's monthly
  * count (`month_order_count`) when it gives one, else its lifetime
  * `order_count` (evidence says which). Strength orders / 1,000, at most 1.
+ * Each listing keeps its latest count (`operator_listing_sightings`); the
+ * newest run's wins, then a monthly count, then the larger.
  *
  * @example
  * // 412 monthly orders → strength 0.412, evidence
@@ -18,16 +20,14 @@ export const cnyOrderVolume: SignalDefinition = {
   code: 'cny_order_volume',
   rows: (scope) => sql`
     with latest as (
-      select distinct on (o.operator_id)
-             o.operator_id, o.id as observation_id, o.run_id, o.listing_id,
-             coalesce(o.month_order_count, o.order_count) as orders,
-             case when o.month_order_count is not null then 'month_order_count' else 'order_count' end as basis
-        from listing_observations o
-        join listings l on l.id = o.listing_id
-       where ${inScope('o.operator_id', scope)}
+      select distinct on (s.operator_id)
+             s.operator_id, s.orders_observation_id as observation_id, s.orders_run_id as run_id, s.listing_id, s.orders, s.orders_basis as basis
+        from operator_listing_sightings s
+        join listings l on l.id = s.listing_id
+       where ${inScope('s.operator_id', scope)}
          and l.fiat = 'CNY'
-         and coalesce(o.month_order_count, o.order_count) is not null
-       order by o.operator_id, o.run_id desc, o.month_order_count is null, coalesce(o.month_order_count, o.order_count) desc
+         and s.orders is not null
+       order by s.operator_id, s.orders_run_id desc, s.orders_basis <> 'month_order_count', s.orders desc, s.orders_observation_id desc
     )
     select operator_id, least(1, orders::numeric / ${ORDER_VOLUME_FULL}) as strength,
            jsonb_build_object('orders', orders, 'basis', basis, 'fullAt', ${ORDER_VOLUME_FULL}::int,

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { CONTACT_PATTERNS } from './contact-patterns.ts';
-import { operatorTexts, recentIds, type SignalDefinition } from './signal-query.ts';
+import { inScope, recentOf, setOf, type SignalDefinition } from './signal-query.ts';
 
 /**
  * `domestic_contact`: contact handles for mainland apps in an operator's
@@ -19,12 +19,11 @@ import { operatorTexts, recentIds, type SignalDefinition } from './signal-query.
 export const domesticContact: SignalDefinition = {
   code: 'domestic_contact',
   rows: (scope) => sql`
-    with texts as (${operatorTexts(scope)}
-    ), distinct_texts as (
-      select distinct operator_id, field, text from texts
+    with texts as (
+      select * from operator_text_sightings where ${inScope('operator_id', scope)}
     ), found as (
-      select d.operator_id, d.field, d.text, p.kind, m[1] as matched, m[2] as handle
-        from distinct_texts d
+      select d.*, p.kind, m[1] as matched, m[2] as handle
+        from texts d
         cross join (values ('wechat', ${CONTACT_PATTERNS.wechat}::text), ('qq', ${CONTACT_PATTERNS.qq}::text),
                            ('mobile', ${CONTACT_PATTERNS.mobile}::text), ('invitation', ${CONTACT_PATTERNS.invitation}::text))
              as p(kind, pattern)
@@ -37,15 +36,14 @@ export const domesticContact: SignalDefinition = {
       ) as marked
        where kind <> 'invitation' or not text_has_handle
     ), per_contact as (
-      select mt.operator_id, mt.kind, coalesce(mt.handle, lower(mt.matched)) as value,
-             jsonb_build_object('kind', mt.kind, 'handle', min(mt.handle), 'matched', min(mt.matched),
-                                'fields', jsonb_agg(distinct mt.field order by mt.field), 'text', min(mt.text),
-                                'listingIds', jsonb_agg(distinct t.listing_id order by t.listing_id),
-                                'runIds', ${recentIds('t.run_id')},
-                                'observationIds', ${recentIds('t.observation_id')}) as contact
-        from matches mt
-        join texts t on t.operator_id = mt.operator_id and t.field = mt.field and t.text = mt.text
-       group by mt.operator_id, mt.kind, coalesce(mt.handle, lower(mt.matched))
+      select operator_id, kind, coalesce(handle, lower(matched)) as value,
+             jsonb_build_object('kind', kind, 'handle', min(handle), 'matched', min(matched),
+                                'fields', jsonb_agg(distinct field order by field), 'text', min(text),
+                                'listingIds', to_jsonb(${setOf(sql`array_cat_agg(listing_ids)`)}),
+                                'runIds', to_jsonb(${recentOf(sql`array_cat_agg(run_ids)`)}),
+                                'observationIds', to_jsonb(${recentOf(sql`array_cat_agg(observation_ids)`)})) as contact
+        from matches
+       group by operator_id, kind, coalesce(handle, lower(matched))
     )
     select operator_id,
            case when bool_or(kind <> 'invitation') then 1 else 0.5 end as strength,

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { operatorTexts, recentIds, type SignalDefinition } from './signal-query.ts';
+import { inScope, type SignalDefinition } from './signal-query.ts';
 
 /** One Han character: CJK Unified Ideographs, Extension A and the compatibility block. */
 const HAN_CHARACTER = '[㐀-䶿一-鿿豈-﫿]';
@@ -16,18 +16,12 @@ const HAN_CHARACTER = '[㐀-䶿一-鿿豈-﫿]';
 export const hanScript: SignalDefinition = {
   code: 'han_script',
   rows: (scope) => sql`
-    with texts as (${operatorTexts(scope)}
-    ), per_text as (
-      select operator_id, field, text,
-             jsonb_build_object('field', field, 'text', text,
-                                'matched', substring(text from ${`${HAN_CHARACTER}+`}::text),
-                                'listingIds', jsonb_agg(distinct listing_id order by listing_id),
-                                'runIds', ${recentIds('run_id')},
-                                'observationIds', ${recentIds('observation_id')}) as hit
-        from texts
-       where text ~ ${HAN_CHARACTER}::text
-       group by operator_id, field, text
-    )
-    select operator_id, 1 as strength, jsonb_build_object('texts', jsonb_agg(hit order by field, text)) as evidence
-      from per_text group by operator_id`,
+    select operator_id, 1 as strength,
+           jsonb_build_object('texts', jsonb_agg(jsonb_build_object('field', field, 'text', text,
+                                                                    'matched', substring(text from ${`${HAN_CHARACTER}+`}::text),
+                                                                    'listingIds', to_jsonb(listing_ids), 'runIds', to_jsonb(run_ids),
+                                                                    'observationIds', to_jsonb(observation_ids)) order by field, text)) as evidence
+      from operator_text_sightings
+     where ${inScope('operator_id', scope)} and text ~ ${HAN_CHARACTER}::text
+     group by operator_id`,
 };

@@ -1,8 +1,12 @@
 import { sql } from 'kysely';
 import { inScope, type SignalDefinition } from './signal-query.ts';
 
-/** Mainland daytime, in hours of UTC+8: from 09:00 up to (not including) 23:00. */
-const MAINLAND_DAYTIME = { fromHour: 9, toHour: 23 } as const;
+/**
+ * Mainland daytime, in hours of UTC+8: from 09:00 up to (not including) 23:00.
+ * Applied as runs are folded (fold-runs.ts): stored counts follow it, so
+ * moving it takes a migration that counts the history again.
+ */
+export const MAINLAND_DAYTIME = { fromHour: 9, toHour: 23 } as const;
 
 /**
  * `mainland_daytime`: of the runs that saw the operator, the share whose
@@ -17,21 +21,11 @@ const MAINLAND_DAYTIME = { fromHour: 9, toHour: 23 } as const;
 export const mainlandDaytime: SignalDefinition = {
   code: 'mainland_daytime',
   rows: (scope) => sql`
-    with sightings as (
-      select operator_id, run_id,
-             extract(hour from (min(observed_at) at time zone 'UTC') + interval '8 hours')::int as hour
-        from listing_observations
-       where ${inScope('operator_id', scope)}
-       group by operator_id, run_id
-    ), marked as (
-      select *, hour >= ${MAINLAND_DAYTIME.fromHour}::int and hour < ${MAINLAND_DAYTIME.toHour}::int as daytime from sightings
-    )
-    select operator_id, (count(*) filter (where daytime))::numeric / count(*) as strength,
-           jsonb_build_object('daytimeRuns', count(*) filter (where daytime), 'runs', count(*),
-                              'hoursUtc8', jsonb_agg(distinct hour order by hour),
-                              'window', ${windowLabel()}::text,
-                              'runIds', coalesce(to_jsonb((array_agg(run_id order by run_id desc) filter (where daytime))[1:10]), '[]'::jsonb)) as evidence
-      from marked group by operator_id`,
+    select operator_id, daytime_runs::numeric / runs as strength,
+           jsonb_build_object('daytimeRuns', daytime_runs, 'runs', runs, 'hoursUtc8', to_jsonb(hours_utc8),
+                              'window', ${windowLabel()}::text, 'runIds', to_jsonb(daytime_run_ids)) as evidence
+      from operator_daytime_sightings
+     where ${inScope('operator_id', scope)}`,
 };
 
 function windowLabel(): string {

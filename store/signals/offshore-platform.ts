@@ -18,23 +18,30 @@ export const offshorePlatform: SignalDefinition = {
   code: 'offshore_platform',
   rows: (scope) => sql`
     with seen as (
-      select distinct o.operator_id, o.run_id, r.source_id
-        from listing_observations o
-        join crawl_runs r on r.id = o.run_id
-       where ${inScope('o.operator_id', scope)}
+      select operator_id, source_id, last_run_id from operator_source_sightings where ${inScope('operator_id', scope)}
     ), declared as (
       select d.operator_id,
              bool_or(s.host_country is not null) and not bool_or(upper(s.host_country) = 'CN') as offshore,
              jsonb_agg(jsonb_build_object('sourceId', s.id, 'country', s.host_country) order by s.id) as evidence
-        from (select distinct operator_id, source_id from seen) d
+        from seen d
         join sources s on s.id = d.source_id
        group by d.operator_id
     ), located as (
-      select distinct on (se.operator_id, se.source_id)
-             se.operator_id, se.source_id, h.run_id, h.host, h.address, h.country, h.note
+      -- The latest run of the source that saw the operator is almost always located (scoring locates each run first);
+      -- only when it is not does this walk back through the operator's runs to the latest one that is.
+      select se.operator_id, se.source_id, h.*
         from seen se
-        join run_host_locations h on h.run_id = se.run_id
-       order by se.operator_id, se.source_id, h.run_id desc
+        cross join lateral (
+          (select h.run_id, h.host, h.address, h.country, h.note from run_host_locations h where h.run_id = se.last_run_id)
+          union all
+          (select h.run_id, h.host, h.address, h.country, h.note
+             from listing_observations o
+             join crawl_runs r on r.id = o.run_id and r.source_id = se.source_id
+             join run_host_locations h on h.run_id = o.run_id
+            where o.operator_id = se.operator_id and o.run_id < se.last_run_id
+            order by o.run_id desc limit 1)
+          limit 1
+        ) h
     ), resolved as (
       select operator_id,
              bool_or(country is not null) and not bool_or(upper(country) = 'CN') as offshore,

@@ -11,14 +11,16 @@ export interface ScoringScope {
 /**
  * One signal of the domestic-facing score: a SELECT of
  * `(operator_id, strength, evidence)` over the scope's operators, computed
- * from everything otcwatch has observed of them. Operators it returns no
- * row for get strength 0 and empty evidence.
+ * from everything otcwatch has observed of them as the per-operator
+ * aggregates hold it (`operator_*_sightings`, see fold-runs.ts), never
+ * from the observations themselves. Operators it returns no row for get
+ * strength 0 and empty evidence.
  *
  * @example
  * const hanScript: SignalDefinition = {
  *   code: 'han_script',
- *   rows: (scope) => sql`select id as operator_id, 1 as strength, '{}'::jsonb as evidence
- *                          from operators where ${inScope('id', scope)} and name ~ '[一-鿿]'`,
+ *   rows: (scope) => sql`select operator_id, 1 as strength, '{}'::jsonb as evidence
+ *                          from operator_text_sightings where ${inScope('operator_id', scope)} and text ~ '[一-鿿]'`,
  * };
  */
 export interface SignalDefinition {
@@ -63,38 +65,46 @@ function scopeIds(scope: ScoringScope): RawBuilder<number[]> {
  * every row with every id and turns quadratic on large runs.
  *
  * @example
- * sql`select * from listing_observations o where ${inScope('o.operator_id', scope)}`
+ * sql`select * from operator_text_sightings t where ${inScope('t.operator_id', scope)}`
  */
 export function inScope(column: string, scope: ScoringScope): RawBuilder<boolean> {
   return sql<boolean>`${sql.ref(column)} in (select unnest(${scopeIds(scope)}))`;
 }
 
+/** How many runs and observations evidence names: the most recent, so it does not grow with an operator's history. */
+const RECENT = 10;
+
 /**
  * SQL aggregate: the 10 largest (most recent) distinct values of an id
- * column, as a JSON array — how evidence names runs and observations
- * without growing with an operator's history.
+ * column, newest first, as an array.
  *
  * @example
- * sql`select ${recentIds('run_id')} as "runIds" from listing_observations group by operator_id`
+ * sql`select ${recentIds('run_id')} as run_ids from listing_observations group by operator_id`
  */
 export function recentIds(column: string): RawBuilder<number[]> {
   const ref = sql.ref(column);
-  return sql<number[]>`to_jsonb((array_agg(distinct ${ref} order by ${ref} desc))[1:10])`;
+  return sql<number[]>`(array_agg(distinct ${ref} order by ${ref} desc))[1:${sql.lit(RECENT)}]`;
 }
 
 /**
- * SQL query (for a `with texts as (…)` CTE): every text an operator showed
- * in scope — its name and its listings' terms — with where it was and the
- * observation that carried it. The signals that read text start from here.
+ * SQL: the 10 largest distinct ids of an array expression, newest first —
+ * how two lists of recent ids merge (`a || b`), or many (`array_cat_agg`);
+ * `{}` when there are none.
  *
  * @example
- * sql`with texts as (${operatorTexts(scope)}) select distinct operator_id, text from texts`
+ * sql`update operator_text_sightings set run_ids = ${recentOf(sql`run_ids || array[9]`)}`
  */
-export function operatorTexts(scope: ScoringScope): RawBuilder<unknown> {
-  return sql`
-      select o.operator_id, 'name' as field, o.operator_name as text, o.listing_id, o.run_id, o.id as observation_id
-        from listing_observations o where ${inScope('o.operator_id', scope)}
-      union all
-      select o.operator_id, 'terms', o.terms, o.listing_id, o.run_id, o.id
-        from listing_observations o where ${inScope('o.operator_id', scope)} and o.terms is not null`;
+export function recentOf(ids: RawBuilder<unknown>): RawBuilder<number[]> {
+  return sql<number[]>`coalesce((select array_agg(id order by id desc) from (select distinct id from unnest(${ids}) as u(id) order by id desc limit ${sql.lit(RECENT)}) as r), '{}')`;
+}
+
+/**
+ * SQL: the distinct values of an array expression, in ascending order —
+ * how sets stored as arrays (listing ids, spellings) merge.
+ *
+ * @example
+ * sql`select ${setOf(sql`array[3, 1, 3]`)}` // {1,3}
+ */
+export function setOf(values: RawBuilder<unknown>): RawBuilder<unknown[]> {
+  return sql<unknown[]>`coalesce((select array_agg(distinct v order by v) from unnest(${values}) as u(v)), '{}')`;
 }
