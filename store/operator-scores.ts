@@ -41,7 +41,7 @@ export async function scoreOperators(db: Kysely<Database>, scope: ScoringScope):
     for (const signal of SIGNALS) await upsertSignal(trx, signal, scope);
     const rows = await sql<{ operator_id: number; name: string; score: string; domestic_facing: boolean; points: Record<string, string> | null }>`
       with totals as (
-        select operator_id, sum(points) as score
+        select operator_id, sum(points) as score, jsonb_object_agg(signal, points) filter (where points > 0) as points
           from operator_signals
          where ${inScope('operator_id', scope)}
          group by operator_id
@@ -53,10 +53,8 @@ export async function scoreOperators(db: Kysely<Database>, scope: ScoringScope):
                run_id = excluded.run_id, computed_at = excluded.computed_at
         returning operator_id, score, domestic_facing
       )
-      select s.operator_id, op.name, s.score, s.domestic_facing,
-             (select jsonb_object_agg(g.signal, g.points) from operator_signals g
-               where g.operator_id = s.operator_id and g.points > 0) as points
-        from saved s join operators op on op.id = s.operator_id
+      select s.operator_id, op.name, s.score, s.domestic_facing, t.points
+        from saved s join totals t using (operator_id) join operators op on op.id = s.operator_id
        order by s.score desc, s.operator_id`.execute(trx);
     return rows.rows.map((r) => ({
       operatorId: r.operator_id,
