@@ -1,3 +1,4 @@
+import pg from 'pg';
 import PgBoss from 'pg-boss';
 import type { CrawlTask } from './crawl-task.ts';
 
@@ -63,21 +64,33 @@ export async function openCrawlQueue(
   // pg-boss goes on after an error (the next poll tries again); the caller decides who hears of it.
   boss.on('error', options.onError ?? (() => {}));
   await boss.start();
-  if (!(await boss.getQueue(CRAWL_QUEUE))) {
-    try {
-      await boss.createQueue(CRAWL_QUEUE, {
-        name: CRAWL_QUEUE,
-        policy: 'stately',
-        retryLimit: settings.retryLimit,
-        retryDelay: settings.retryDelaySeconds,
-        expireInSeconds: settings.expireInSeconds,
-      });
-    } catch (error) {
-      // Another process created it first.
-      if (!(await boss.getQueue(CRAWL_QUEUE))) throw error;
-    }
-  }
+  if (!(await boss.getQueue(CRAWL_QUEUE))) await createQueueOnce(databaseUrl, boss, settings);
   return boss;
+}
+
+/**
+ * Creates the crawl queue unless another process has. Processes started at
+ * once on a new database would each call pg-boss's `create_queue`, which
+ * deadlocks against itself (seen with 3 workers and a scheduler): they take
+ * turns on an advisory lock, held by a connection of its own and released
+ * when it ends.
+ */
+async function createQueueOnce(databaseUrl: string, boss: PgBoss, settings: CrawlQueueSettings): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl, application_name: 'otcwatch' });
+  await client.connect();
+  try {
+    await client.query(`select pg_advisory_lock(hashtext('otcwatch:crawl-queue'))`);
+    if (await boss.getQueue(CRAWL_QUEUE)) return;
+    await boss.createQueue(CRAWL_QUEUE, {
+      name: CRAWL_QUEUE,
+      policy: 'stately',
+      retryLimit: settings.retryLimit,
+      retryDelay: settings.retryDelaySeconds,
+      expireInSeconds: settings.expireInSeconds,
+    });
+  } finally {
+    await client.end();
+  }
 }
 
 /**
