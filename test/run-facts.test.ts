@@ -1,8 +1,9 @@
 import test from 'ava';
 import { sql, type Kysely } from 'kysely';
 import { afterRun } from '../scripts/jobs/after-run.ts';
-import { migrateDown, migrateToLatest } from '../store/migrate.ts';
+import { migrateToLatest } from '../store/migrate.ts';
 import { recordRunFacts } from '../store/run-facts.ts';
+import { migrateDownThrough } from './helpers/migrate-down.ts';
 import { demoCrawlRig } from './helpers/demo-crawl.ts';
 import { storeEngine } from './helpers/test-store.ts';
 
@@ -26,12 +27,7 @@ test(title('per-run facts stored run by run equal the history recomputed, and an
 
   // The migration's backfill recomputes the facts from the whole history, as the view once did.
   // Later migrations are undone first, one at a time, until 0010 itself is.
-  const undone: string[] = [];
-  while (!undone.includes('0010-run-facts')) {
-    const step = await migrateDown(rig.store.db);
-    if (step.length !== 1) return t.fail(`migrating down undid ${JSON.stringify(step)} after ${JSON.stringify(undone)}`);
-    undone.push(...step);
-  }
+  const undone = await migrateDownThrough(rig.store.db, '0010-run-facts');
   t.deepEqual(undone.slice(-2), ['0011-schema-meanings', '0010-run-facts']);
   const recomputedByOldView = await newMethods(rig.store.db);
   await migrateToLatest(rig.store.db);

@@ -2,8 +2,9 @@ import test from 'ava';
 import { sql, type Kysely } from 'kysely';
 import { afterRun } from '../scripts/jobs/after-run.ts';
 import { scoreRun } from '../scripts/jobs/score-run.ts';
-import { migrateDown, migrateToLatest } from '../store/migrate.ts';
+import { migrateToLatest } from '../store/migrate.ts';
 import { scoreOperators } from '../store/operator-scores.ts';
+import { migrateDownThrough } from './helpers/migrate-down.ts';
 import { demoCrawlRig } from './helpers/demo-crawl.ts';
 import { storeEngine } from './helpers/test-store.ts';
 
@@ -26,7 +27,7 @@ test(title('signals from aggregates folded run by run equal those from the histo
   await scoreRun(rig.store, last);
   t.deepEqual(await signals(rig.store.db), incremental);
 
-  t.deepEqual(await migrateDown(rig.store.db), ['0013-score-aggregates']);
+  t.deepEqual((await migrateDownThrough(rig.store.db, '0013-score-aggregates')).at(-1), '0013-score-aggregates');
   await migrateToLatest(rig.store.db);
   const operatorIds = (await rig.store.db.selectFrom('operators').select('id').execute()).map((r) => r.id);
   await scoreOperators(rig.store.db, { operatorIds, runId: last.runId });
