@@ -11,6 +11,7 @@ import * as runFacts from './0010-run-facts.ts';
 import * as schemaMeanings from './0011-schema-meanings.ts';
 import * as warcEvidence from './0012-warc-evidence.ts';
 import * as scoreAggregates from './0013-score-aggregates.ts';
+import * as currentListingsByRun from './0014-current-listings-by-run.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from disk) so they
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '0011-schema-meanings': schemaMeanings,
   '0012-warc-evidence': warcEvidence,
   '0013-score-aggregates': scoreAggregates,
+  '0014-current-listings-by-run': currentListingsByRun,
 };

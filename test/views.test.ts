@@ -3,8 +3,12 @@ import path from 'node:path';
 import test from 'ava';
 import type { DemoPayMethod, DemoState } from '../scripts/demo/marketplace-state.ts';
 import { afterRun } from '../scripts/jobs/after-run.ts';
+import { sql } from 'kysely';
+import { startRun } from '../store/crawl-runs.ts';
 import { runSql } from '../store/read-only-query.ts';
+import { writeRunPages } from '../store/snapshot-writer.ts';
 import { demoCrawlRig } from './helpers/demo-crawl.ts';
+import { handListing, handPage, handSnapshot, handSource } from './helpers/hand-snapshots.ts';
 import { storeEngine } from './helpers/test-store.ts';
 
 const title = (name: string) => `${name} (${storeEngine})`;
@@ -94,4 +98,29 @@ test(title('the README\'s example queries on the views return what it says, on d
   t.true(facing.every((r) => Number(r.score) >= 50 && Number(r.points) > 0));
   t.true(facing.every((r, i) => i === 0 || Number(facing[i - 1]!.score) >= Number(r.score)));
   t.true(facing.some((r) => r.signal === 'domestic_payment_rails' && Number(r.points) === 25));
+});
+
+test(title('v_current_listings holds v_listing_history\'s rows of each source\'s latest complete or partial run, refused methods and all'), async (t) => {
+  const rig = await demoCrawlRig(t);
+  await rig.source('demo-api');
+  await rig.crawl('demo-api');
+  rig.market.advance();
+  await rig.crawl('demo-api');
+  await handSource(rig.store);
+  await handSnapshot(rig.store, 'complete', [handListing('L1', 'X', ['alipay']), handListing('L2', 'Y', ['wise'])]);
+  await handSnapshot(rig.store, 'partial', [handListing('L1', 'X', ['cn_bank_card', '!alipay', '!wechat_pay']), handListing('L3', 'Z', [])]);
+  // A run still running is not current, whatever it has stored.
+  const running = await startRun(rig.store.db, 'hand');
+  await writeRunPages(rig.store.db, { runId: running, platform: 'hand', pages: [handPage([handListing('L9', 'W', ['alipay'])])] });
+
+  const rows = async (from: string) => (await sql<Record<string, unknown>>`select * from ${sql.raw(from)} h order by h.run_id, h.listing_id`.execute(rig.store.db)).rows;
+  const current = await rows('v_current_listings');
+  const fromHistory = await rows(`(select h.* from v_listing_history h
+      where h.run_id in (select distinct on (source_id) id from crawl_runs where status in ('complete', 'partial') order by source_id, id desc))`);
+  t.deepEqual(current, fromHistory);
+  t.deepEqual(
+    current.filter((r) => r.source_id === 'hand').map((r) => [r.listing_key, r.payment_methods, r.refused_payment_methods]),
+    [['L1', ['cn_bank_card'], ['alipay', 'wechat_pay']], ['L3', [], []]],
+  );
+  t.true(current.some((r) => r.source_id === 'demo-api'));
 });

@@ -1,7 +1,7 @@
 import type { NormalizedListing } from '../../crawler/listing.ts';
 import type { Store } from '../../store/connection.ts';
 import { startRun } from '../../store/crawl-runs.ts';
-import { writeSnapshot } from '../../store/snapshot-writer.ts';
+import { writeSnapshot, type SnapshotPage } from '../../store/snapshot-writer.ts';
 import { upsertSource } from '../../store/sources.ts';
 
 /**
@@ -47,7 +47,11 @@ export async function handSource(store: Store): Promise<void> {
  */
 export async function handSnapshot(store: Store, status: 'complete' | 'partial', listings: NormalizedListing[]): Promise<number> {
   const runId = await startRun(store.db, 'hand');
-  const page = { url: 'http://hand.invalid/1', fetchedAt: new Date(), outcome: 'ok' as const, httpStatus: 200, error: null, sha256: null, bytes: null, serverIp: null, exchanges: [], failures: [] };
-  await writeSnapshot(store.db, { runId, platform: 'hand', status, error: null, pages: [{ ...page, listings }] });
+  await writeSnapshot(store.db, { runId, platform: 'hand', status, error: null, pages: [handPage(listings)] });
   return runId;
+}
+
+/** The one page of a `hand` run, read well, holding `listings`. */
+export function handPage(listings: NormalizedListing[]): SnapshotPage {
+  return { url: 'http://hand.invalid/1', fetchedAt: new Date(), outcome: 'ok', httpStatus: 200, error: null, sha256: null, bytes: null, serverIp: null, exchanges: [], failures: [], listings };
 }
