@@ -37,9 +37,6 @@ export async function scoreOperators(db: Kysely<Database>, scope: ScoringScope):
     // Sources of one platform share operators: two processes scoring them at once would upsert the same rows in
     // orders of their own and deadlock. Scoring passes take turns (the lock ends with the transaction).
     await sql`select pg_advisory_xact_lock(hashtext('otcwatch:scoring'))`.execute(trx);
-    // Each statement costs enough for Postgres to JIT-compile it, which took longer than it saved: 3.5 s of a
-    // 50,000-operator run (npm run bench score).
-    await sql`set local jit = off`.execute(trx);
     await foldClosedRuns(trx);
     for (const signal of SIGNALS) await upsertSignal(trx, signal, scope);
     const rows = await sql<{ operator_id: number; name: string; score: string; domestic_facing: boolean; points: Record<string, string> | null }>`

@@ -44,9 +44,6 @@ async function diffIn(db: Kysely<Database>, request: DiffRequest): Promise<RunDi
   const { from, to } = diffSides(pair.from.id, pair.to.id);
   const vanishedReported = pair.to.status === 'complete';
   const absences = (facts: RawBuilder<unknown>) => (vanishedReported ? facts : NO_FACTS);
-  // The planner cannot know how few rows the CTEs keep, so it costs the statement high enough for JIT,
-  // whose compiling (~2 s on Postgres 15) would take longer than the diff itself.
-  await sql`set local jit = off`.execute(db);
   const { rows } = await sql<DiffFacts>`
     with ${methodChanges(from.runId, to.runId)}, ${listingChanges(from.runId, to.runId, thresholds)}, ${operatorMethodCandidates({ from, to })}
     select ${operatorsOnlyIn(to)} as "operatorsAppeared",
