@@ -22,7 +22,7 @@ export const cnyListings: SignalDefinition = {
     select operator_id, (count(*) filter (where cny))::numeric / count(*) as strength,
            jsonb_build_object('cnyListings', count(*) filter (where cny), 'listings', count(*),
                               'listingIds', coalesce(jsonb_agg(listing_id order by listing_id) filter (where cny), '[]'::jsonb),
-                              'runIds', coalesce(to_jsonb(${recentOf(sql`array_cat_agg(run_ids) filter (where cny)`)}), '[]'::jsonb),
-                              'observationIds', coalesce(to_jsonb(${recentOf(sql`array_cat_agg(observation_ids) filter (where cny)`)}), '[]'::jsonb)) as evidence
+                              'runIds', to_jsonb(${recentOf(sql`array_cat_agg(run_ids) filter (where cny)`)}),
+                              'observationIds', to_jsonb(${recentOf(sql`array_cat_agg(observation_ids) filter (where cny)`)})) as evidence
       from seen group by operator_id`,
 };
