@@ -17,11 +17,12 @@ import type { Store } from './connection.ts';
 export async function withSourceAnalysisLock<T>(store: Store, sourceId: string, work: () => Promise<T>): Promise<T> {
   if (store.engine === 'pglite') return work();
   return store.db.connection().execute(async (connection) => {
-    await sql`select pg_advisory_lock(hashtext('otcwatch:analysis'), hashtext(${sourceId}))`.execute(connection);
+    const key = sql`hashtext('otcwatch:analysis'), hashtext(${sourceId})`;
+    await sql`select pg_advisory_lock(${key})`.execute(connection);
     try {
       return await work();
     } finally {
-      await sql`select pg_advisory_unlock(hashtext('otcwatch:analysis'), hashtext(${sourceId}))`.execute(connection);
+      await sql`select pg_advisory_unlock(${key})`.execute(connection);
     }
   });
 }
