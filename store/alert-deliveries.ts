@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { alertRecord, type AlertRecord } from './alerts.ts';
-import type { Database } from './schema.ts';
+import type { Database, DeliveryStatus } from './schema.ts';
 
 /**
  * Offers every alert that no sink has been offered yet to each of `sinks`:
@@ -35,60 +35,88 @@ export interface ClaimedDelivery {
 }
 
 /**
- * Claims the oldest delivery to `sink` that is due: `pending`, `failed`
- * with its `next_attempt_at` passed, or `sending` whose lease ran out (its
- * process died mid-delivery). The claim marks it `sending` until
- * `now + leaseMs`, so concurrent deliverers (rows locked with
- * `skip locked`) never take the same one. Returns undefined when none is due.
+ * Claims up to `limit` of the oldest deliveries to `sink` that are due:
+ * `pending`, `failed` with their `next_attempt_at` passed, or `sending`
+ * whose lease ran out (their process died mid-delivery). The claim marks
+ * them `sending` until `now + leaseMs`, so concurrent deliverers (rows
+ * locked with `skip locked`) never take the same ones. Two statements a
+ * batch, however large: the claim and the alerts. Answers oldest first,
+ * `[]` when none is due.
  *
  * @example
- * const claimed = await claimNextDelivery(db, 'webhook', { now: new Date(), leaseMs: 300_000 });
+ * const batch = await claimDueDeliveries(db, 'webhook', { now: new Date(), leaseMs: 300_000, limit: 500 });
  */
-export async function claimNextDelivery(
+export async function claimDueDeliveries(
   db: Kysely<Database>,
   sink: string,
-  options: { now: Date; leaseMs: number },
-): Promise<ClaimedDelivery | undefined> {
+  options: { now: Date; leaseMs: number; limit: number },
+): Promise<ClaimedDelivery[]> {
   const { now } = options;
   const claimed = await db
     .updateTable('alert_deliveries')
     .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), next_attempt_at: new Date(now.getTime() + options.leaseMs) }))
     .where('sink', '=', sink)
-    .where('alert_id', '=', (eb) =>
+    .where('alert_id', 'in', (eb) =>
       eb
         .selectFrom('alert_deliveries')
         .select('alert_id')
         .where('sink', '=', sink)
         .where((w) => w.or([w('status', '=', 'pending'), w.and([w('status', 'in', ['failed', 'sending']), w('next_attempt_at', '<=', now)])]))
         .orderBy('alert_id')
-        .limit(1)
+        .limit(options.limit)
         .forUpdate()
         .skipLocked(),
     )
     .returning(['alert_id', 'attempts'])
-    .executeTakeFirst();
-  if (!claimed) return undefined;
-  const row = await db.selectFrom('alerts').selectAll().where('id', '=', claimed.alert_id).executeTakeFirstOrThrow();
-  return { alert: alertRecord(row), attempt: claimed.attempts };
+    .execute();
+  if (claimed.length === 0) return [];
+  const attempts = new Map(claimed.map((c) => [c.alert_id, c.attempts]));
+  const rows = await db.selectFrom('alerts').selectAll().where('id', 'in', [...attempts.keys()]).orderBy('id').execute();
+  return rows.map((row) => ({ alert: alertRecord(row), attempt: attempts.get(row.id)! }));
 }
 
-/** Records a delivery as done. */
-export async function markDelivered(db: Kysely<Database>, alertId: number, sink: string, at: Date): Promise<void> {
+/** Records deliveries to `sink` as done, in one statement. */
+export async function markDelivered(db: Kysely<Database>, sink: string, alertIds: readonly number[], at: Date): Promise<void> {
+  if (alertIds.length === 0) return;
   await db
     .updateTable('alert_deliveries')
     .set({ status: 'delivered', delivered_at: at, last_error: null })
-    .where('alert_id', '=', alertId)
     .where('sink', '=', sink)
+    .where('alert_id', 'in', [...alertIds])
     .execute();
 }
 
 /** Records a failed attempt and when to try again. */
-export async function markFailed(db: Kysely<Database>, alertId: number, sink: string, error: string, nextAttemptAt: Date): Promise<void> {
+export async function markFailed(db: Kysely<Database>, sink: string, alertId: number, error: string, nextAttemptAt: Date): Promise<void> {
   await db
     .updateTable('alert_deliveries')
     .set({ status: 'failed', last_error: error, next_attempt_at: nextAttemptAt })
     .where('alert_id', '=', alertId)
     .where('sink', '=', sink)
+    .execute();
+}
+
+/**
+ * Hands back claimed deliveries that were not attempted (their sink failed
+ * earlier in the batch): the claim's attempt is taken back and they are due
+ * again as they were, `pending` if never tried, else `failed` with their
+ * last error.
+ *
+ * @example
+ * await releaseClaims(db, 'webhook', [12, 13], new Date());
+ */
+export async function releaseClaims(db: Kysely<Database>, sink: string, alertIds: readonly number[], now: Date): Promise<void> {
+  if (alertIds.length === 0) return;
+  await db
+    .updateTable('alert_deliveries')
+    .set((eb) => ({
+      attempts: eb('attempts', '-', 1),
+      status: sql<DeliveryStatus>`case when attempts > 1 then 'failed' else 'pending' end`,
+      next_attempt_at: now,
+    }))
+    .where('sink', '=', sink)
+    .where('alert_id', 'in', [...alertIds])
+    .where('status', '=', 'sending')
     .execute();
 }
 
