@@ -12,6 +12,7 @@ import * as schemaMeanings from './0011-schema-meanings.ts';
 import * as warcEvidence from './0012-warc-evidence.ts';
 import * as scoreAggregates from './0013-score-aggregates.ts';
 import * as currentListingsByRun from './0014-current-listings-by-run.ts';
+import * as textMatches from './0015-text-matches.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from disk) so they
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '0012-warc-evidence': warcEvidence,
   '0013-score-aggregates': scoreAggregates,
   '0014-current-listings-by-run': currentListingsByRun,
+  '0015-text-matches': textMatches,
 };

@@ -1,5 +1,4 @@
 import { sql } from 'kysely';
-import { CONTACT_PATTERNS } from './contact-patterns.ts';
 import { inScope, recentOf, setOf, type SignalDefinition } from './signal-query.ts';
 
 /**
@@ -19,22 +18,13 @@ import { inScope, recentOf, setOf, type SignalDefinition } from './signal-query.
 export const domesticContact: SignalDefinition = {
   code: 'domestic_contact',
   rows: (scope) => sql`
-    with texts as (
-      select * from operator_text_sightings where ${inScope('operator_id', scope)}
-    ), found as (
-      select d.*, p.kind, m[1] as matched, m[2] as handle
-        from texts d
-        cross join (values ('wechat', ${CONTACT_PATTERNS.wechat}::text), ('qq', ${CONTACT_PATTERNS.qq}::text),
-                           ('mobile', ${CONTACT_PATTERNS.mobile}::text), ('invitation', ${CONTACT_PATTERNS.invitation}::text))
-             as p(kind, pattern)
-        cross join lateral regexp_matches(d.text, '(' || p.pattern || ')', 'gi') as m
-    ), matches as (
-      -- An invitation next to a handle in the same text adds nothing.
-      select * from (
-        select f.*, bool_or(f.kind <> 'invitation') over (partition by f.operator_id, f.field, f.text) as text_has_handle
-          from found f
-      ) as marked
-       where kind <> 'invitation' or not text_has_handle
+    with matches as (
+      -- Matched once per text (text-matches.ts), an invitation beside a handle already left out.
+      select t.operator_id, t.field, t.text, t.listing_ids, t.run_ids, t.observation_ids,
+             c->>'kind' as kind, c->>'matched' as matched, c->>'handle' as handle
+        from operator_text_sightings t
+        cross join lateral jsonb_array_elements(t.contacts) as c
+       where ${inScope('t.operator_id', scope)} and t.contacts <> '[]'::jsonb
     ), per_contact as (
       select operator_id, kind, coalesce(handle, lower(matched)) as value,
              jsonb_build_object('kind', kind, 'handle', min(handle), 'matched', min(matched),

@@ -2,6 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../schema.ts';
 import { MAINLAND_DAYTIME } from './mainland-daytime.ts';
 import { recentIds, recentOf, setOf } from './signal-query.ts';
+import { matchNewTexts } from './text-matches.ts';
 
 /**
  * Folds every closed run not folded yet into the per-operator aggregates
@@ -11,7 +12,8 @@ import { recentIds, recentOf, setOf } from './signal-query.ts';
  * exactly once — `score_folded_runs` claims it in the same transaction, and
  * a concurrent pass waits on the claim and then skips the run — so scoring
  * a run again changes nothing. A run still running is left until it closes
- * (its pages may still be replaced).
+ * (its pages may still be replaced). Texts new to the aggregates are then
+ * read by the patterns once (`matchNewTexts`).
  *
  * @example
  * await db.transaction().execute(async (trx) => foldClosedRuns(trx)); // [7]
@@ -26,6 +28,7 @@ export async function foldClosedRuns(db: Kysely<Database>): Promise<number[]> {
     returning run_id`.execute(db);
   const runIds = claimed.rows.map((r) => r.run_id);
   if (runIds.length > 0) for (const fold of FOLDS) await fold(runIds).execute(db);
+  await matchNewTexts(db);
   return runIds;
 }
 

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { inScope, type SignalDefinition } from './signal-query.ts';
 
 /** One Han character: CJK Unified Ideographs, Extension A and the compatibility block. */
-const HAN_CHARACTER = '[㐀-䶿一-鿿豈-﫿]';
+export const HAN_CHARACTER = '[㐀-䶿一-鿿豈-﫿]';
 
 /**
  * `han_script`: 1 when an operator's name or any of its listings' terms
@@ -18,10 +18,10 @@ export const hanScript: SignalDefinition = {
   rows: (scope) => sql`
     select operator_id, 1 as strength,
            jsonb_build_object('texts', jsonb_agg(jsonb_build_object('field', field, 'text', text,
-                                                                    'matched', substring(text from ${`${HAN_CHARACTER}+`}::text),
+                                                                    'matched', han,
                                                                     'listingIds', to_jsonb(listing_ids), 'runIds', to_jsonb(run_ids),
                                                                     'observationIds', to_jsonb(observation_ids)) order by field, text)) as evidence
       from operator_text_sightings
-     where ${inScope('operator_id', scope)} and text ~ ${HAN_CHARACTER}::text
+     where ${inScope('operator_id', scope)} and han is not null
      group by operator_id`,
 };
