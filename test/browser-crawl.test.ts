@@ -73,16 +73,19 @@ browserTest(title('one host limit holds across the HTTP and the browser fetcher'
   t.true(fromHttp[0]! < fromBrowser.at(-1)! && fromBrowser[0]! < fromHttp.at(-1)!, 'and the two crawls overlapped');
   t.is(starts.length, requests.length, 'every request the server saw went through the limiter');
 
-  // The limiter spaces the starts by minGapMs; at the server, delivery adds
-  // jitter: a browser request passes through Chromium's network process,
-  // which on a busy machine (CI runs two test files at once, each with its
-  // browser) is seen to lag by up to ~100 ms. Without the shared limit the
-  // gaps would be a few ms (a page's style sheet follows the page at once),
-  // so half the gap tells the two apart. The first request also pays for
-  // opening a connection, which shortens the gap after it; leave it out.
+  // The limiter spaces the starts by minGapMs: that is the policy, re-checked against actual starts.
+  const startGaps = starts.slice(1).map((at, i) => at - starts[i]!);
+  t.true(Math.min(...startGaps) >= minGapMs - 1, `smallest start gap ${Math.min(...startGaps).toFixed(1)} ms`);
+  // At the server, delivery adds jitter: a browser request passes through
+  // Chromium's network process, which on a busy machine (CI runs two test
+  // files at once, each with its browser) is seen to lag by up to ~150 ms.
+  // Without the shared limit the gaps would be a few ms (a page's style sheet
+  // follows the page at once), so a quarter of the gap tells the two apart.
+  // The first request also pays for opening a connection, which shortens the
+  // gap after it; leave it out.
   const arrivals = requests.slice(1).map((e) => e.hrAt);
   const gaps = arrivals.slice(1).map((at, i) => at - arrivals[i]!);
-  t.true(Math.min(...gaps) >= minGapMs / 2, `smallest arrival gap ${Math.min(...gaps).toFixed(1)} ms`);
+  t.true(Math.min(...gaps) >= minGapMs / 4, `smallest arrival gap ${Math.min(...gaps).toFixed(1)} ms`);
   t.true(median(gaps) >= minGapMs - 15, `median arrival gap ${median(gaps).toFixed(1)} ms`);
 });
 
