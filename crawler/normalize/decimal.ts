@@ -33,6 +33,8 @@ const EXPONENT = /\d\s*e\s*[+-]?\s*\d/i;
 const MINUS = /[-−‐‑‒–—﹣－]/;
 const NUMBERS = /\d+(?:[., ]\d+)*/g;
 const CANONICAL = /^(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/;
+/** Plain ASCII digits with at most one point: what JSON APIs send, read without the decorated-number gauntlet. */
+const PLAIN = /^(\d+)(?:\.(\d+))?$/;
 
 /**
  * Reads a non-negative amount as marketplaces print it and returns it in
@@ -55,6 +57,8 @@ const CANONICAL = /^(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/;
  * ```
  */
 export function parseDecimal(text: string): string {
+  const simple = PLAIN.exec(text);
+  if (simple) return canonical(simple[1]!, simple[2] ?? '');
   const input = text.normalize('NFKC').trim();
   const fail = (reason: string) => new NormalizeError(`${quoteInput(text)} ${reason}`);
   if (input === '') throw fail('is empty, expected a decimal number');
