@@ -32,3 +32,29 @@ test('countField reads whole numbers and digit strings; anything else fails the 
     t.throws(() => countField(bad, 'total', fetched), { instanceOf: PageError, message: /expected total to be a count/ }, String(bad));
   }
 });
+
+/** Reads a book the way the runner does (each request once, in plan order), returning every page each read planned. */
+function planBook(totalAt: (page: number) => number): number[] {
+  const planned: number[] = [];
+  const seen = new Set([1]);
+  const queue: { page: number; plannedThrough?: number }[] = [{ page: 1 }];
+  for (let at = queue.shift(); at; at = queue.shift()) {
+    const next = pagesAfter(fetched, { returned: 20, pageSize: 20, total: totalAt(at.page), maxPages: 1000, ...at });
+    planned.push(...next);
+    for (const page of next.filter((p) => !seen.has(p))) {
+      seen.add(page);
+      queue.push({ page, plannedThrough: next.at(-1)! });
+    }
+  }
+  return planned;
+}
+
+test('a page planned by an earlier one plans only what lies beyond that plan: a book of n pages plans each page once', (t) => {
+  t.deepEqual(planBook(() => 400 * 20), Array.from({ length: 399 }, (_, i) => i + 2), 'pages 2–400, each once');
+  // The book grows from 400 to 403 pages while page 7 is read: the pages after it plan the 3 new ones, and nothing else again.
+  const grown = planBook((page) => (page >= 7 ? 403 : 400) * 20);
+  t.deepEqual([...new Set(grown)].sort((a, b) => a - b), Array.from({ length: 402 }, (_, i) => i + 2));
+  t.deepEqual(grown.filter((page) => page <= 400), Array.from({ length: 399 }, (_, i) => i + 2));
+  t.deepEqual(pagesAfter(fetched, { page: 2, returned: 20, pageSize: 20, total: 57, maxPages: 500, plannedThrough: 3 }), []);
+  t.deepEqual(pagesAfter(fetched, { page: 2, returned: 20, pageSize: 20, total: 57, maxPages: 500, plannedThrough: 1 }), [3], 'a bound behind the page plans from the page on');
+});

@@ -79,8 +79,8 @@ export const binanceAdapter: SourceAdapter = {
       const rows = asRows(envelope.data, 'data', page);
       const parsed = parseJsonRows(page, rows, { platform: 'binance', fieldPaths: FIELDS, extract: (row) => toRawListing(row, at.cell) });
       const total = countField(envelope.total, 'total', page);
-      const next = pagesAfter(page, { page: at.page, returned: rows.length, pageSize: ROWS, total, maxPages: source.maxPages });
-      return { ...parsed, next: next.map((n) => searchRequest(source, { cell: at.cell, page: n })) };
+      const next = pagesAfter(page, { page: at.page, plannedThrough: at.plannedThrough, returned: rows.length, pageSize: ROWS, total, maxPages: source.maxPages });
+      return { ...parsed, next: next.map((n) => searchRequest(source, { cell: at.cell, page: n, plannedThrough: next.at(-1)! })) };
     });
   },
 };

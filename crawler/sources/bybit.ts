@@ -80,8 +80,8 @@ export const bybitAdapter: SourceAdapter = {
       const rows = asRows(result.items, 'result.items', page);
       const parsed = parseJsonRows(page, rows, { platform: 'bybit', fieldPaths: FIELDS, extract: (row) => toRawListing(row, at.cell, paymentIds) });
       const total = countField(result.count, 'result.count', page);
-      const next = pagesAfter(page, { page: at.page, returned: rows.length, pageSize: SIZE, total, maxPages: source.maxPages });
-      return { ...parsed, next: next.map((n) => itemsRequest(source, { cell: at.cell, page: n })) };
+      const next = pagesAfter(page, { page: at.page, plannedThrough: at.plannedThrough, returned: rows.length, pageSize: SIZE, total, maxPages: source.maxPages });
+      return { ...parsed, next: next.map((n) => itemsRequest(source, { cell: at.cell, page: n, plannedThrough: next.at(-1)! })) };
     });
   },
 };

@@ -22,6 +22,8 @@ export interface MatrixPage {
   cell: MarketCell;
   /** 1-based page number; 1 for unpaged books. */
   page: number;
+  /** The last page of the plan that asked for this one (`PageCounts.plannedThrough`). */
+  plannedThrough?: number;
 }
 
 /** What a source crawls when its params say nothing: USDT and BTC against CNY, both sides. */
@@ -60,7 +62,7 @@ export function expandMatrix(params: Record<string, unknown>, payTypes: 'togethe
  * ({ url, method: 'POST', body, meta: matrixMeta({ cell, page: 2 }) });
  */
 export function matrixMeta(at: MatrixPage): Record<string, unknown> {
-  return { cell: at.cell, page: at.page };
+  return { cell: at.cell, page: at.page, ...(at.plannedThrough === undefined ? {} : { plannedThrough: at.plannedThrough }) };
 }
 
 /**
@@ -71,11 +73,11 @@ export function matrixMeta(at: MatrixPage): Record<string, unknown> {
  * const { cell, page } = matrixPageOf(request);
  */
 export function matrixPageOf(request: PageRequest): MatrixPage {
-  const { cell, page } = request.meta ?? {};
-  if (!isMarketCell(cell) || typeof page !== 'number' || !Number.isInteger(page) || page < 1) {
+  const { cell, page, plannedThrough } = request.meta ?? {};
+  if (!isMarketCell(cell) || typeof page !== 'number' || !Number.isInteger(page) || page < 1 || !(plannedThrough === undefined || Number.isInteger(plannedThrough))) {
     throw new Error(`${request.url}: request meta ${quoteInput(request.meta)} is not a matrix page; plan requests with matrixMeta()`);
   }
-  return { cell, page };
+  return { cell, page, ...(plannedThrough === undefined ? {} : { plannedThrough: plannedThrough as number }) };
 }
 
 /**

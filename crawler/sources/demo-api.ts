@@ -38,8 +38,10 @@ export const demoApiAdapter: SourceAdapter = {
     const rows = asRows(data.items, 'data.items', page);
     const parsed = parseRows(rows, { platform: 'demo', raw: jsonText, extract: toRawListing, ...pageOrigin(page) });
     const pageNumber = Number(request.meta?.page ?? 1);
-    const next = pagesAfter(page, { page: pageNumber, returned: rows.length, pageSize: ROWS, total: countField(data.total, 'data.total', page), maxPages: source.maxPages });
-    return { ...parsed, next: next.map((n) => ({ url: pageUrl(source.baseUrl, n), meta: { page: n } })) };
+    const plannedThrough = typeof request.meta?.plannedThrough === 'number' ? request.meta.plannedThrough : undefined;
+    const counts = { page: pageNumber, returned: rows.length, pageSize: ROWS, total: countField(data.total, 'data.total', page), maxPages: source.maxPages };
+    const next = pagesAfter(page, { ...counts, ...(plannedThrough === undefined ? {} : { plannedThrough }) });
+    return { ...parsed, next: next.map((n) => ({ url: pageUrl(source.baseUrl, n), meta: { page: n, plannedThrough: next.at(-1)! } })) };
   },
 };
 

@@ -80,12 +80,13 @@ export const htxAdapter: SourceAdapter = {
       const parsed = parseJsonRows(page, rows, { platform: 'htx', fieldPaths: FIELDS, extract: (row) => toRawListing(row, at.cell) });
       const next = pagesAfter(page, {
         page: at.page,
+        plannedThrough: at.plannedThrough,
         returned: rows.length,
         pageSize: countField(envelope.pageSize, 'pageSize', page),
         totalPages: countField(envelope.totalPage, 'totalPage', page),
         maxPages: source.maxPages,
       });
-      return { ...parsed, next: next.map((n) => marketRequest(source, { cell: at.cell, page: n })) };
+      return { ...parsed, next: next.map((n) => marketRequest(source, { cell: at.cell, page: n, plannedThrough: next.at(-1)! })) };
     });
   },
 };

@@ -15,14 +15,21 @@ export interface PageCounts {
   totalPages?: number;
   /** The source's page cap: no plan reaches more than this many pages ahead. */
   maxPages: number;
+  /**
+   * The last page of the plan that asked for this page (its request's
+   * meta): those pages are planned already, so only pages beyond it are.
+   * Without it every page re-plans the rest of the book, and a book of n
+   * pages plans n²/2 requests.
+   */
+  plannedThrough?: number;
 }
 
 /**
  * The pages of a book still to fetch after this one. Paging stops at a
  * short page (fewer rows than `pageSize`), when `page * pageSize >= total`,
- * or when `page >= totalPages`. Every remaining page is planned at once (the
- * runner drops requests it has seen), so one failed page does not hide the
- * pages after it; the plan never reaches more than `maxPages` ahead, so the
+ * or when `page >= totalPages`. Every remaining page is planned at once, so
+ * one failed page does not hide the pages after it; a later page plans only
+ * what lies beyond `plannedThrough` (a book that grew while it was read); the plan never reaches more than `maxPages` ahead, so the
  * runner's page cap still sees that the book went on.
  *
  * An empty page that the platform's own counts say should hold rows, or a
@@ -31,6 +38,7 @@ export interface PageCounts {
  *
  * @example
  * pagesAfter(fetched, { page: 1, returned: 20, pageSize: 20, total: 57, maxPages: 500 }); // [2, 3]
+ * pagesAfter(fetched, { page: 2, returned: 20, pageSize: 20, total: 57, maxPages: 500, plannedThrough: 3 }); // []
  * pagesAfter(fetched, { page: 3, returned: 17, pageSize: 20, total: 57, maxPages: 500 }); // []
  */
 export function pagesAfter(fetched: FetchedPage, counts: PageCounts): number[] {
@@ -46,7 +54,8 @@ export function pagesAfter(fetched: FetchedPage, counts: PageCounts): number[] {
   }
   if (returned < pageSize) return [];
   const last = Math.min(lastPage ?? page + 1, page + maxPages);
-  return Array.from({ length: Math.max(0, last - page) }, (_, i) => page + 1 + i);
+  const first = Math.max(page, counts.plannedThrough ?? page) + 1;
+  return Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
 }
 
 /**
