@@ -63,7 +63,8 @@ interface ChildResult {
 
 /** Run one crawler in a child process; sample its process tree's memory while it runs. */
 async function measureChild(crawler: Crawler, urls: string[], concurrency: number): Promise<ChildResult & { peakRss: number; peakPss: number; quarters: number[] }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), crawler, String(concurrency)], {
+  // The child runs as its parent does: compiled JavaScript under `npm run bench`.
+  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), crawler, String(concurrency)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   child.stdin.end(JSON.stringify(urls));
