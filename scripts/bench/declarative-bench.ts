@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import * as cheerio from 'cheerio';
 import type { Element } from 'domhandler';
@@ -11,10 +10,11 @@ import type { FetchedPage, ParsedPage, SourceConfig } from '../../crawler/source
 import { parseRows } from '../../crawler/sources/parse-rows.ts';
 import { DEFAULT_POLITENESS } from '../jobs/source-config.ts';
 import { median } from './median.ts';
+import { repoPath } from './repo-path.ts';
 
 const TARGET_BYTES = 1024 * 1024;
 const REPETITIONS = 9;
-const FIXTURE = path.join(import.meta.dirname, '../../test/fixtures/declarative/example-cn-board.html');
+const FIXTURE = repoPath('test/fixtures/declarative/example-cn-board.html');
 
 /**
  * Parsing speed of a declarative `html` source against a hand-written

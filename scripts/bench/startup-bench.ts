@@ -2,12 +2,12 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { median } from './median.ts';
 import { scratchDatabase } from './scratch-database.ts';
+import { repoPath } from './repo-path.ts';
 
-const BIN = fileURLToPath(new URL('../otcwatch.mjs', import.meta.url));
+const BIN = repoPath('scripts/otcwatch.mjs');
 const REPEATS = 10;
 const execNode = promisify(execFile);
 

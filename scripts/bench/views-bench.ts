@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { sql, type Kysely } from 'kysely';
 import { getAdapter } from '../../crawler/sources/index.ts';
 import { openMigratedStore } from '../../store/open-migrated-store.ts';
@@ -9,8 +8,9 @@ import { upsertSource } from '../../store/sources.ts';
 import { adapterSourceRegistration } from '../jobs/builtin-sources.ts';
 import { median } from './median.ts';
 import { scratchDatabase } from './scratch-database.ts';
+import { repoPath } from './repo-path.ts';
 
-const README = fileURLToPath(new URL('../../README.md', import.meta.url));
+const README = repoPath('README.md');
 const REPEATS = 5;
 
 /**

@@ -10,8 +10,9 @@ import { upsertSource } from '../../store/sources.ts';
 import { startDemoMarketplace, type DemoMarketplace } from '../demo/marketplace-server.ts';
 import { adapterSourceRegistration } from '../jobs/builtin-sources.ts';
 import { crawlQueueSettingsFromEnv, enqueueCrawl, openCrawlQueue } from '../jobs/crawl-queue.ts';
+import { repoPath } from './repo-path.ts';
 
-const BIN = path.resolve(import.meta.dirname, '../otcwatch.mjs');
+const BIN = repoPath('scripts/otcwatch.mjs');
 const SOURCES = 8;
 const REPEATS = 3;
 
