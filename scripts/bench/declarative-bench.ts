@@ -94,6 +94,7 @@ function cardByHand($: cheerio.CheerioAPI, card: Element): RawListing {
     available: text('.stock').match(/数量\s*(.+)/u)?.[1] ?? null,
     limits: text('.quota'),
     paymentMethods: $(card).find('.pay-icons img, .pay-icons i').toArray().map((icon) => iconName($(icon))).filter((name) => name !== null),
+    paymentMethodSource: 'icon',
     paymentMethodText: text('.remark'),
     terms: text('.remark'),
     completionRate: text('.stats .rate').match(/([\d.]+%)/u)?.[1] ?? null,
