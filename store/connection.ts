@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import { lockDataFolder } from './data-folder-lock.ts';
+import type { PgliteEngine } from './pglite-thread.ts';
 import type { ConsoleTarget } from './read-only-query.ts';
 import type { Database } from './schema.ts';
 
@@ -86,30 +87,31 @@ async function openPostgres(databaseUrl: string, poolSize: number, readOnly: boo
 }
 
 async function openPglite(dir: string, loadDataDir: Blob | undefined, readOnly: boolean): Promise<Store> {
-  const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')]);
+  const [{ openPgliteThread }, { PGliteDialect }] = await Promise.all([import('./pglite-thread.ts'), import('kysely-pglite-dialect')]);
   const inMemory = dir.startsWith('memory://');
   if (!inMemory) mkdirSync(dir, { recursive: true });
   const release = inMemory ? async () => {} : await lockDataFolder(dir);
-  let pglite: InstanceType<typeof PGlite>;
+  let engine: PgliteEngine;
   try {
-    pglite = await PGlite.create(dir, loadDataDir ? { loadDataDir } : {});
+    engine = await openPgliteThread(dir, { loadDataDir });
     // One connection for the whole process, so a session setting holds for every query.
-    if (readOnly) await pglite.exec('set default_transaction_read_only = on');
+    if (readOnly) await engine.exec('set default_transaction_read_only = on');
   } catch (error) {
     await release();
     throw new Error(`cannot open the embedded store in ${dir}: ${(error as Error).message}`);
   }
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  // The dialect calls only `query` and `close`, which the thread's engine answers as PGlite does.
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(engine as unknown as ConstructorParameters<typeof PGliteDialect>[0]) });
   return {
     db,
     engine: 'pglite',
     location: dir,
-    consoleTarget: { engine: 'pglite', pglite },
+    consoleTarget: { engine: 'pglite', pglite: engine },
     async close() {
       await db.destroy();
       // Kysely closes the engine only if it ran a query through it; the SQL console uses the
-      // PGlite instance directly, and an engine left open keeps Node alive.
-      if (!pglite.closed) await pglite.close();
+      // engine directly, and an engine left open keeps Node alive.
+      if (!engine.closed) await engine.close();
       await release();
     },
   };

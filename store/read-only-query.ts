@@ -1,9 +1,9 @@
-import type { PGlite } from '@electric-sql/pglite';
+import type { PgliteEngine } from './pglite-thread.ts';
 import pg from 'pg';
 import { checkConsoleStatement } from './console-statement.ts';
 
 /** Where the SQL console runs: the embedded engine itself, or a Postgres URL it opens a connection of its own to. */
-export type ConsoleTarget = { engine: 'pglite'; pglite: PGlite } | { engine: 'postgres'; url: string };
+export type ConsoleTarget = { engine: 'pglite'; pglite: PgliteEngine } | { engine: 'postgres'; url: string };
 
 export interface RunSqlOptions {
   /** Allow statements that change data. Default false: one query, in a read-only transaction. */
@@ -61,7 +61,7 @@ async function onPostgres(url: string, statement: string, write: boolean, timeou
   }
 }
 
-async function onPglite(pglite: PGlite, statement: string, write: boolean, timeoutMs: number): Promise<ArrayResult> {
+async function onPglite(pglite: PgliteEngine, statement: string, write: boolean, timeoutMs: number): Promise<ArrayResult> {
   await pglite.query(write ? 'begin' : 'begin read only');
   let ok = false;
   try {

@@ -1,9 +1,9 @@
 import { Worker } from 'node:worker_threads';
 
 /**
- * The embedded store runs a query on the process's own thread and cannot
- * cancel it, so `statement_timeout` never fires there. This watchdog runs
- * in a thread of its own: when the statement outlives `timeoutMs` it prints
+ * The embedded store cannot cancel a query it has started (PGlite has no
+ * cancel request), and `statement_timeout` never fires there. This
+ * watchdog runs in a thread of its own: when the statement outlives `timeoutMs` it prints
  * one line and ends the process (the statement was read-only, so the store
  * loses nothing; its lock goes stale and the next command takes it over).
  *
