@@ -115,6 +115,8 @@ export async function crawlSource(options: CrawlSourceOptions): Promise<CrawlRes
   let launched = 0;
   let capReached = false;
   let cancelled = false;
+  // Resolves the loop's wait when a page plans new requests before its own task ends.
+  let wake = () => {};
 
   const enqueue = (requests: PageRequest[]) => {
     for (const request of requests) {
@@ -123,6 +125,7 @@ export async function crawlSource(options: CrawlSourceOptions): Promise<CrawlRes
       seen.add(key);
       pending.push(request);
     }
+    if (pending.length > 0) wake();
   };
 
   const retry = pageRetryPolicy(source.politeness, options.sleep);
@@ -143,6 +146,10 @@ export async function crawlSource(options: CrawlSourceOptions): Promise<CrawlRes
       return;
     }
     if (attempts > 1 && page.error !== null) page.error += ` (${attempts} attempts)`;
+    // The pages it leads to are fetched while it is stored: a crawl by next links does not wait for
+    // each commit, and the pages that arrive meanwhile are stored together. Should the process die,
+    // a page whose commit was lost is read again on resume, and it plans the same pages again.
+    enqueue(page.next);
     await options.onPage?.(page);
     if (page.outcome === 'ok') tally.ok += 1;
     else {
@@ -151,7 +158,6 @@ export async function crawlSource(options: CrawlSourceOptions): Promise<CrawlRes
     }
     tally.listings += page.listings.length;
     tally.parseFailures += parseFailureCount([page]);
-    enqueue(page.next);
     options.onProgress?.({
       pagesDone: tally.ok + tally.failed,
       pagesFailed: tally.failed,
@@ -183,7 +189,7 @@ export async function crawlSource(options: CrawlSourceOptions): Promise<CrawlRes
       const task = visit(pending.shift()!).finally(() => inFlight.delete(task));
       inFlight.add(task);
     }
-    if (inFlight.size > 0) await Promise.race(inFlight);
+    if (inFlight.size > 0) await Promise.race([...inFlight, new Promise<void>((resolve) => (wake = resolve))]);
   }
 
   const why = { capReached, cancelled, startError, maxPages: source.maxPages };
