@@ -10,6 +10,7 @@ import { browserOf, browserTest } from './helpers/browser-rig.ts';
 import { demoCrawlRig } from './helpers/demo-crawl.ts';
 import { storedRows } from './helpers/stored-rows.ts';
 import { storeEngine } from './helpers/test-store.ts';
+import { median } from '../scripts/bench/median.ts';
 
 const title = (name: string) => `${name} (${storeEngine})`;
 
@@ -22,11 +23,6 @@ async function marketRig(t: ExecutionContext, options: DemoMarketplaceOptions) {
     await Promise.all([market.close(), rm(dataDir, { recursive: true, force: true })]);
   });
   return { market, services };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 browserTest(title('the JavaScript-rendered page stores the same listings as the JSON API at the same tick'), async (t) => {
