@@ -38,21 +38,29 @@ test.serial(title('kill -9 after the 4th stored page: the next crawl resumes the
   const lease = { OTCWATCH_RUN_LEASE_SECONDS: '2' };
   const killed = await cliWith({ ...lease, OTCWATCH_FAILPOINT: 'after-page:4' }, 'crawl', 'demo-html');
   t.is(killed.signal, 'SIGKILL', killed.stderr);
-  t.deepEqual([...pageRequests(market).entries()].sort((a, b) => a[0] - b[0]), [[1, 1], [2, 1], [3, 1], [4, 1]]);
-
   const [live] = await sqlRows<{ id: number; status: string; pages: number; visible: number }>(
     cli,
     `select r.id, r.status, (select count(*)::int from run_pages p where p.run_id = r.id) as pages,
             (select count(*)::int from v_listing_history) + (select count(*)::int from v_operator_payment_timeline) as visible
        from crawl_runs r where source_id = 'demo-html'`,
   );
-  // Its 20 stored listings stay out of the views until the run is closed.
-  t.like(live, { status: 'running', pages: 4, visible: 0 });
+  // Its stored listings stay out of the views until the run is closed. Pages that arrive while one
+  // commits go in the next transaction, so the 4th commit may have held a page more than the 4th.
+  t.like(live, { status: 'running', visible: 0 });
+  const stored = live!.pages;
+  t.true(stored >= 4 && stored <= 5, `${stored} pages stored`);
+  // Each page's next page is fetched while it commits, so the killed process may have read a page or two
+  // past its last commit: those were never stored, and are all the resumed run may fetch again.
+  const beforeKill = pageRequests(market);
+  const readUncommitted = [...beforeKill.keys()].filter((page) => page > stored);
+  t.true([...beforeKill.values()].every((n) => n === 1), JSON.stringify([...beforeKill]));
+  t.deepEqual([...beforeKill.keys()].sort((a, b) => a - b), Array.from({ length: stored + readUncommitted.length }, (_, i) => i + 1));
+  t.true(readUncommitted.length <= 2, `read past the last commit: ${readUncommitted}`);
 
   await new Promise((resolve) => setTimeout(resolve, 2500));
   const resumed = await cliWith(lease, 'crawl', 'demo-html');
   t.is(resumed.code, 0, resumed.stderr);
-  t.regex(resumed.stdout, new RegExp(`run #${live!.id} demo-html: complete \\(resumed: 4 pages`));
+  t.regex(resumed.stdout, new RegExp(`run #${live!.id} demo-html: complete \\(resumed: ${stored} pages`));
   // The resumed run continued the killed process's archive: one file, and every record of it verifies.
   const verified = await cli('evidence', 'verify', '--run', String(live!.id));
   t.is(verified.code, 0, verified.stdout + verified.stderr);
@@ -62,18 +70,18 @@ test.serial(title('kill -9 after the 4th stored page: the next crawl resumes the
   const pages = Math.ceil(ads.length / PAGE_SIZE);
   const requests = pageRequests(market);
   t.is(requests.size, pages);
-  t.true([...requests.values()].every((n) => n === 1), JSON.stringify([...requests]));
+  t.true([...requests].every(([page, n]) => n === (readUncommitted.includes(page) ? 2 : 1)), JSON.stringify([...requests]));
 
   const runs = await sqlRows<{ id: number; status: string; pages_ok: number; listings_count: number }>(
     cli,
     `select id, status, pages_ok, listings_count from crawl_runs where source_id = 'demo-html'`,
   );
   t.deepEqual(runs, [{ id: live!.id, status: 'complete', pages_ok: pages, listings_count: ads.length }]);
-  const stored = await sqlRows<{ listing_key: string; n: number }>(
+  const observed = await sqlRows<{ listing_key: string; n: number }>(
     cli,
     `select l.platform_key as listing_key, count(*)::int as n from listing_observations o join listings l on l.id = o.listing_id group by 1 order by 1`,
   );
-  t.deepEqual(stored, ads.map((ad) => ({ listing_key: ad.adId, n: 1 })).sort((a, b) => a.listing_key.localeCompare(b.listing_key)));
+  t.deepEqual(observed, ads.map((ad) => ({ listing_key: ad.adId, n: 1 })).sort((a, b) => a.listing_key.localeCompare(b.listing_key)));
 });
 
 /** The first tick k at which a seller present at k−1 and k starts taking Alipay. */
