@@ -35,16 +35,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('parse_failures_observation').on('parse_failures').column('observation_id').where(sql.ref('observation_id'), 'is not', null).execute();
 
   // `create or replace` keeps every column where it was and appends the new ones, so queries written against 0004 still work.
-  const refused = sql`(select * from listing_payment_methods where stance = 'refused')`;
-  await sql`create or replace view v_listing_history as ${listingHistory(
-    ACCEPTED,
-    sql`,
-           array(select pm.method_key from ${refused} pm
-                  where pm.run_id = o.run_id and pm.listing_id = o.listing_id
-                  order by pm.method_key) as refused_payment_methods,
-           o.price_negotiable`,
-  )}
-     where r.status <> 'running'`.execute(db);
+  await sql`create or replace view v_listing_history as ${LISTING_HISTORY_0006}`.execute(db);
   await sql`create or replace view v_current_listings as ${CURRENT_LISTINGS}`.execute(db);
   await sql`create or replace view v_operator_payment_timeline as ${operatorPaymentTimeline(ACCEPTED_CLOSED)}`.execute(db);
   await sql`create or replace view v_new_payment_methods as ${newPaymentMethods(ACCEPTED_CLOSED)}`.execute(db);
@@ -52,6 +43,17 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 /** A listing's accepted methods: what the views count as its payment methods. */
 const ACCEPTED = sql`(select * from listing_payment_methods where stance = 'accepted')`;
+
+/** Body of `v_listing_history` as this migration makes it (0016 replaces it; its `down` restores this). */
+export const LISTING_HISTORY_0006 = sql`${listingHistory(
+  ACCEPTED,
+  sql`,
+           array(select pm.method_key from (select * from listing_payment_methods where stance = 'refused') pm
+                  where pm.run_id = o.run_id and pm.listing_id = o.listing_id
+                  order by pm.method_key) as refused_payment_methods,
+           o.price_negotiable`,
+)}
+     where r.status <> 'running'`;
 
 /** The same, of closed runs only: a running run's pages are stored as they are read (0005), and views show closed runs. */
 const ACCEPTED_CLOSED = sql`(select pm.* from listing_payment_methods pm join crawl_runs r on r.id = pm.run_id where pm.stance = 'accepted' and r.status <> 'running')`;

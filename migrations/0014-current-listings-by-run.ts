@@ -10,7 +10,11 @@ import { CURRENT_LISTINGS } from './0004-investigator-views.ts';
  * their order and their meanings are unchanged.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await sql`create or replace view v_current_listings as
+  await sql`create or replace view v_current_listings as ${CURRENT_LISTINGS_0014}`.execute(db);
+}
+
+/** Body of `v_current_listings` as this migration makes it (0016 replaces it; its `down` restores this). */
+export const CURRENT_LISTINGS_0014 = sql`
     with latest as (
       select distinct on (source_id) id, source_id
         from crawl_runs
@@ -35,8 +39,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       join crawl_runs r on r.id = latest.id
       join listing_observations o on o.run_id = latest.id
       join listings l on l.id = o.listing_id
-      left join methods m on m.run_id = o.run_id and m.listing_id = o.listing_id`.execute(db);
-}
+      left join methods m on m.run_id = o.run_id and m.listing_id = o.listing_id`;
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`create or replace view v_current_listings as ${CURRENT_LISTINGS}`.execute(db);

@@ -13,6 +13,7 @@ import * as warcEvidence from './0012-warc-evidence.ts';
 import * as scoreAggregates from './0013-score-aggregates.ts';
 import * as currentListingsByRun from './0014-current-listings-by-run.ts';
 import * as textMatches from './0015-text-matches.ts';
+import * as observationMethodArrays from './0016-observation-method-arrays.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from disk) so they
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '0013-score-aggregates': scoreAggregates,
   '0014-current-listings-by-run': currentListingsByRun,
   '0015-text-matches': textMatches,
+  '0016-observation-method-arrays': observationMethodArrays,
 };

@@ -1,5 +1,5 @@
 import type { Insertable } from 'kysely';
-import type { NormalizedListing, ParseFailure } from '../crawler/listing.ts';
+import type { NormalizedListing, ParseFailure, PaymentMethodRef } from '../crawler/listing.ts';
 import type { ListingObservationsTable, ListingPaymentMethodsTable, ParseFailuresTable } from './schema.ts';
 
 /** Where one sighting of a listing lands: its run, the ids its listing and operator were stored under, its page. */
@@ -35,7 +35,27 @@ export function observationRow(listing: NormalizedListing, at: ObservationPlace)
     order_count: listing.orderCount,
     month_order_count: listing.monthOrderCount,
     evidence_id: at.evidenceId,
+    payment_methods: methodKeys(listing, 'accepted'),
+    refused_payment_methods: methodKeys(listing, 'refused'),
   };
+}
+
+/** The sighting's method keys of one stance, as the views list them: distinct, in code-point order (Postgres's `C` collation). */
+function methodKeys(listing: NormalizedListing, stance: 'accepted' | 'refused'): string[] {
+  return distinctMethods(listing)
+    .filter(({ method }) => (method.stance ?? 'accepted') === stance)
+    .map(({ methodKey }) => methodKey)
+    .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+}
+
+/** One entry per method key (canonical code, or `unknown:<raw>`): the first mention wins. */
+function distinctMethods(listing: NormalizedListing): { methodKey: string; method: PaymentMethodRef }[] {
+  const byKey = new Map<string, PaymentMethodRef>();
+  for (const method of listing.paymentMethods) {
+    const methodKey = method.code ?? `unknown:${method.raw}`;
+    if (!byKey.has(methodKey)) byKey.set(methodKey, method);
+  }
+  return [...byKey].map(([methodKey, method]) => ({ methodKey, method }));
 }
 
 /**
@@ -48,23 +68,15 @@ export function observationRow(listing: NormalizedListing, at: ObservationPlace)
  * // [{ run_id: 3, listing_id: 7, method_key: "alipay", method_code: "alipay", raw_text: "支付宝", stance: "refused", source: "text" }]
  */
 export function paymentMethodRows(listing: NormalizedListing, at: { runId: number; listingId: number }): Insertable<ListingPaymentMethodsTable>[] {
-  const seen = new Set<string>();
-  return listing.paymentMethods.flatMap((method) => {
-    const methodKey = method.code ?? `unknown:${method.raw}`;
-    if (seen.has(methodKey)) return [];
-    seen.add(methodKey);
-    return [
-      {
-        run_id: at.runId,
-        listing_id: at.listingId,
-        method_key: methodKey,
-        method_code: method.code,
-        raw_text: method.raw,
-        stance: method.stance ?? 'accepted',
-        source: method.source ?? 'structured',
-      },
-    ];
-  });
+  return distinctMethods(listing).map(({ methodKey, method }) => ({
+    run_id: at.runId,
+    listing_id: at.listingId,
+    method_key: methodKey,
+    method_code: method.code,
+    raw_text: method.raw,
+    stance: method.stance ?? 'accepted',
+    source: method.source ?? 'structured',
+  }));
 }
 
 /**

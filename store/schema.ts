@@ -188,6 +188,10 @@ export interface ListingObservationsTable {
   evidence_id: number | null;
   /** The journalled request (run_pages) that wrote this row; null for rows older than durable runs. */
   request_key: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The sighting's accepted method keys in code-point order: its `listing_payment_methods` as the views list them (migration 0016). */
+  payment_methods: ColumnType<string[], string[] | undefined, string[]>;
+  /** The same, of its refused methods. */
+  refused_payment_methods: ColumnType<string[], string[] | undefined, string[]>;
 }
 
 export interface ListingPaymentMethodsTable {

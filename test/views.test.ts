@@ -5,6 +5,7 @@ import type { DemoPayMethod, DemoState } from '../scripts/demo/marketplace-state
 import { afterRun } from '../scripts/jobs/after-run.ts';
 import { sql } from 'kysely';
 import { startRun } from '../store/crawl-runs.ts';
+import { migrateDown, migrateToLatest } from '../store/migrate.ts';
 import { runSql } from '../store/read-only-query.ts';
 import { writeRunPages } from '../store/snapshot-writer.ts';
 import { demoCrawlRig } from './helpers/demo-crawl.ts';
@@ -123,4 +124,20 @@ test(title('v_current_listings holds v_listing_history\'s rows of each source\'s
     [['L1', ['cn_bank_card'], ['alipay', 'wechat_pay']], ['L3', [], []]],
   );
   t.true(current.some((r) => r.source_id === 'demo-api'));
+
+  // The arrays on each observation are its method rows, as written by the crawl and as migration 0016 fills them in.
+  const methodArrays = () =>
+    sql<{ written: [string[], string[]]; aggregated: [string[], string[]] }>`
+      select jsonb_build_array(o.payment_methods, o.refused_payment_methods) as written,
+             jsonb_build_array(coalesce(array_agg(pm.method_key order by pm.method_key collate "C") filter (where pm.stance = 'accepted'), '{}'),
+                   coalesce(array_agg(pm.method_key order by pm.method_key collate "C") filter (where pm.stance = 'refused'), '{}')) as aggregated
+        from listing_observations o left join listing_payment_methods pm on pm.run_id = o.run_id and pm.listing_id = o.listing_id
+       group by o.id order by o.id`.execute(rig.store.db);
+  const written = (await methodArrays()).rows;
+  t.true(written.length > 20 && written.some((r) => r.written[0]!.length > 1) && written.some((r) => r.written[1]!.length > 0));
+  for (const row of written) t.deepEqual(row.written, row.aggregated);
+  t.deepEqual(await migrateDown(rig.store.db), ['0016-observation-method-arrays']);
+  await migrateToLatest(rig.store.db);
+  t.deepEqual((await methodArrays()).rows, written);
+  t.deepEqual(await rows('v_current_listings'), current);
 });

@@ -91,8 +91,10 @@ async function generateHistory(db: Kysely<Database>, runs: number, listings: num
       from generate_series(1, ${listings}) g
       join operators o on o.platform = 'demo' and o.platform_key = 'id:s' || ${key('((g + 1) / 2)')}`.execute(db);
   await sql`
-    insert into listing_observations (run_id, listing_id, operator_id, observed_at, operator_name, price, available, min_order, max_order)
-    select r.id, l.id, l.operator_id, r.started_at, 'seller ' || l.operator_id, 7.0 + ((l.id * 7 + r.id) % 300) / 1000.0, 100 + (l.id * r.id) % 5000, 100, 50000
+    insert into listing_observations (run_id, listing_id, operator_id, observed_at, operator_name, price, available, min_order, max_order, payment_methods)
+    select r.id, l.id, l.operator_id, r.started_at, 'seller ' || l.operator_id, 7.0 + ((l.id * 7 + r.id) % 300) / 1000.0, 100 + (l.id * r.id) % 5000, 100, 50000,
+           -- The methods inserted below, as the snapshot writer lists them on the row.
+           array_remove(array[case when l.id % 3 = 0 then 'alipay' end, case when l.id % 2 = 0 then 'cn_bank_card' end, case when l.id % 5 = 0 then 'wechat_pay' end], null)
       from crawl_runs r cross join listings l
      where r.source_id = 'demo-api' and l.platform = 'demo'`.execute(db);
   await sql`
