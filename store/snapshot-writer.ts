@@ -2,6 +2,7 @@ import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import type { CrawledPage } from '../crawler/crawl-runner.ts';
 import type { ArchivedExchange, ArchivedRecord } from '../crawler/evidence/warc-writer.ts';
 import type { NormalizedListing } from '../crawler/listing.ts';
+import { jsonRows } from './json-rows.ts';
 import { observationRow, parseFailureRow, paymentMethodRows } from './observation-rows.ts';
 import type { Database, ParseFailuresTable, RunStatus } from './schema.ts';
 
@@ -236,28 +237,30 @@ async function upsertOperators(trx: Transaction<Database>, platform: string, sig
   const latest = new Map<string, Sighting>();
   for (const s of sightings) latest.set(s.listing.operatorKey, s);
   const ids = new Map<string, number>();
-  for (const batch of chunks([...latest.values()])) {
-    const rows = await trx
-      .insertInto('operators')
-      .values(
-        batch.map((s) => ({
-          platform,
-          platform_key: s.listing.operatorKey,
-          name: s.listing.operatorName,
-          first_seen_at: s.observedAt,
-          last_seen_at: s.observedAt,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.columns(['platform', 'platform_key']).doUpdateSet((eb) => ({
-          name: eb.ref('excluded.name'),
-          last_seen_at: eb.ref('excluded.last_seen_at'),
-        })),
-      )
-      .returning(['id', 'platform_key'])
-      .execute();
-    for (const row of rows) ids.set(row.platform_key, row.id);
-  }
+  if (latest.size === 0) return ids;
+  const { columns, select } = jsonRows(
+    'operators',
+    [...latest.values()].map((s) => ({
+      platform,
+      platform_key: s.listing.operatorKey,
+      name: s.listing.operatorName,
+      first_seen_at: s.observedAt,
+      last_seen_at: s.observedAt,
+    })),
+  );
+  const rows = await trx
+    .insertInto('operators')
+    .columns(columns)
+    .expression(select)
+    .onConflict((oc) =>
+      oc.columns(['platform', 'platform_key']).doUpdateSet((eb) => ({
+        name: eb.ref('excluded.name'),
+        last_seen_at: eb.ref('excluded.last_seen_at'),
+      })),
+    )
+    .returning(['id', 'platform_key'])
+    .execute();
+  for (const row of rows) ids.set(row.platform_key, row.id);
   return ids;
 }
 
@@ -268,31 +271,33 @@ async function upsertListings(
   operatorIds: Map<string, number>,
 ): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
-  for (const batch of chunks(sightings)) {
-    const rows = await trx
-      .insertInto('listings')
-      .values(
-        batch.map(({ listing, observedAt }) => ({
-          platform,
-          platform_key: listing.listingKey,
-          operator_id: operatorIds.get(listing.operatorKey)!,
-          side: listing.side,
-          asset: listing.asset,
-          fiat: listing.fiat,
-          first_seen_at: observedAt,
-          last_seen_at: observedAt,
-        })),
-      )
-      .onConflict((oc) =>
-        oc.columns(['platform', 'platform_key']).doUpdateSet((eb) => ({
-          operator_id: eb.ref('excluded.operator_id'),
-          last_seen_at: eb.ref('excluded.last_seen_at'),
-        })),
-      )
-      .returning(['id', 'platform_key'])
-      .execute();
-    for (const row of rows) ids.set(row.platform_key, row.id);
-  }
+  if (sightings.length === 0) return ids;
+  const { columns, select } = jsonRows(
+    'listings',
+    sightings.map(({ listing, observedAt }) => ({
+      platform,
+      platform_key: listing.listingKey,
+      operator_id: operatorIds.get(listing.operatorKey)!,
+      side: listing.side,
+      asset: listing.asset,
+      fiat: listing.fiat,
+      first_seen_at: observedAt,
+      last_seen_at: observedAt,
+    })),
+  );
+  const rows = await trx
+    .insertInto('listings')
+    .columns(columns)
+    .expression(select)
+    .onConflict((oc) =>
+      oc.columns(['platform', 'platform_key']).doUpdateSet((eb) => ({
+        operator_id: eb.ref('excluded.operator_id'),
+        last_seen_at: eb.ref('excluded.last_seen_at'),
+      })),
+    )
+    .returning(['id', 'platform_key'])
+    .execute();
+  for (const row of rows) ids.set(row.platform_key, row.id);
   return ids;
 }
 
@@ -306,27 +311,29 @@ async function insertObservations(
 ): Promise<{ observed: Set<number>; fieldFailures: Insertable<ParseFailuresTable>[] }> {
   const observed = new Set<number>();
   const fieldFailures: Insertable<ParseFailuresTable>[] = [];
-  for (const batch of chunks(sightings)) {
-    const rows = await trx
-      .insertInto('listing_observations')
-      .values(
-        batch.map(({ listing, observedAt, evidenceId, requestKey }) => ({
-          ...observationRow(listing, { runId, listingId: listingIds.get(listing.listingKey)!, operatorId: operatorIds.get(listing.operatorKey)!, observedAt, evidenceId }),
-          request_key: requestKey,
-        })),
-      )
-      // Seen on an earlier page of the run: that sighting stands.
-      .onConflict((oc) => oc.columns(['run_id', 'listing_id']).doNothing())
-      .returning(['id', 'listing_id'])
-      .execute();
-    const observationIds = new Map(rows.map((row) => [row.listing_id, row.id]));
-    for (const { listing, requestKey } of batch) {
-      const observationId = observationIds.get(listingIds.get(listing.listingKey)!);
-      if (observationId === undefined) continue;
-      for (const failure of listing.fieldFailures ?? []) fieldFailures.push({ ...parseFailureRow(failure, { runId, observationId }), request_key: requestKey });
-    }
-    for (const row of rows) observed.add(row.listing_id);
+  if (sightings.length === 0) return { observed, fieldFailures };
+  const { columns, select } = jsonRows(
+    'listing_observations',
+    sightings.map(({ listing, observedAt, evidenceId, requestKey }) => ({
+      ...observationRow(listing, { runId, listingId: listingIds.get(listing.listingKey)!, operatorId: operatorIds.get(listing.operatorKey)!, observedAt, evidenceId }),
+      request_key: requestKey,
+    })),
+  );
+  const rows = await trx
+    .insertInto('listing_observations')
+    .columns(columns)
+    .expression(select)
+    // Seen on an earlier page of the run: that sighting stands.
+    .onConflict((oc) => oc.columns(['run_id', 'listing_id']).doNothing())
+    .returning(['id', 'listing_id'])
+    .execute();
+  const observationIds = new Map(rows.map((row) => [row.listing_id, row.id]));
+  for (const { listing, requestKey } of sightings) {
+    const observationId = observationIds.get(listingIds.get(listing.listingKey)!);
+    if (observationId === undefined) continue;
+    for (const failure of listing.fieldFailures ?? []) fieldFailures.push({ ...parseFailureRow(failure, { runId, observationId }), request_key: requestKey });
   }
+  for (const row of rows) observed.add(row.listing_id);
   return { observed, fieldFailures };
 }
 
@@ -339,7 +346,9 @@ async function insertPaymentMethods(
   const rows = sightings.flatMap(({ listing, requestKey }) =>
     paymentMethodRows(listing, { runId, listingId: listingIds.get(listing.listingKey)! }).map((row) => ({ ...row, request_key: requestKey })),
   );
-  for (const batch of chunks(rows)) await trx.insertInto('listing_payment_methods').values(batch).execute();
+  if (rows.length === 0) return;
+  const { columns, select } = jsonRows('listing_payment_methods', rows);
+  await trx.insertInto('listing_payment_methods').columns(columns).expression(select).execute();
 }
 
 function chunks<T>(items: T[]): T[][] {

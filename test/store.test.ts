@@ -119,6 +119,23 @@ test(title('unknown payment methods are kept with their raw text; a listing seen
   t.is((await getRun(store.db, runId))!.listings_count, 2);
 });
 
+test(title('a lone surrogate in seller text is stored as U+FFFD, paired ones as they are, beside the row\'s other texts'), async (t) => {
+  const store = await createTestStore();
+  t.teardown(() => store.close());
+  const runId = await withSource(store);
+  const name = 'Mint \ud83d Traders \ud83d\ude00';
+  await writeSnapshot(store.db, {
+    runId,
+    platform: 'demo',
+    status: 'complete',
+    error: null,
+    pages: [page([listing({ operatorName: name, terms: '\udc00加微信', paymentMethods: [{ code: null, raw: 'Pay\ud800' }] })], 'http://x/1')],
+  });
+  const [row] = await store.db.selectFrom('listing_observations').select(['operator_name', 'terms', 'payment_methods']).execute();
+  t.deepEqual(row, { operator_name: 'Mint \ufffd Traders \ud83d\ude00', terms: '\ufffd加微信', payment_methods: ['unknown:Pay\ufffd'] });
+  t.deepEqual(await store.db.selectFrom('operators').select('name').execute(), [{ name: 'Mint \ufffd Traders \ud83d\ude00' }]);
+});
+
 test(title('a snapshot that fails half-way leaves no rows and the run not complete'), async (t) => {
   const store = await createTestStore();
   t.teardown(() => store.close());
