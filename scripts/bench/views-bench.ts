@@ -96,7 +96,9 @@ async function generateHistory(db: Kysely<Database>, runs: number, listings: num
            -- The methods inserted below, as the snapshot writer lists them on the row.
            array_remove(array[case when l.id % 3 = 0 then 'alipay' end, case when l.id % 2 = 0 then 'cn_bank_card' end, case when l.id % 5 = 0 then 'wechat_pay' end], null)
       from crawl_runs r cross join listings l
-     where r.source_id = 'demo-api' and l.platform = 'demo'`.execute(db);
+     where r.source_id = 'demo-api' and l.platform = 'demo'
+     -- Run by run, as crawls write them: a run's rows lie together on disk.
+     order by r.id, l.id`.execute(db);
   await sql`
     insert into listing_payment_methods (run_id, listing_id, method_key, method_code, raw_text)
     select o.run_id, o.listing_id, m.code, m.code, upper(m.code)
