@@ -85,9 +85,10 @@ export async function openPgliteThread(dir: string, options: { loadDataDir?: Blo
   worker.on('error', (error) => failAll(error));
   worker.on('exit', (code) => failAll(new Error(`the embedded store's thread exited (code ${code})`)));
 
-  const call = (message: { kind: 'query' | 'exec' | 'close'; statement?: string; params?: unknown[]; options?: QueryOptions }, id = nextId++) =>
+  const call = (message: { kind: 'query' | 'exec' | 'close'; statement?: string; params?: unknown[]; options?: QueryOptions }) =>
     new Promise<unknown>((resolve, reject) => {
       if (closed && message.kind !== 'close') return reject(new Error('the embedded store is closed'));
+      const id = nextId++;
       waiting.set(id, { resolve, reject });
       worker.postMessage({ id, ...message });
     });

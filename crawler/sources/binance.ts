@@ -3,7 +3,7 @@ import type { RawListing } from '../normalize/listing.ts';
 import type { SourceAdapter, SourceConfig } from '../source-adapter.ts';
 import { DEFAULT_MATRIX, advertiserSide, expandMatrix, type MarketCell, type MatrixPage } from './crawl-matrix.ts';
 import { asRecord, asRows } from './json-body.ts';
-import { countField, pagesAfter } from './page-plan.ts';
+import { countField, pagesAfter, plannedPages } from './page-plan.ts';
 import { apiUrl, failOnErrorEnvelope, matrixRequest, parseJsonRows, parseMatrixPage } from './platform-api.ts';
 import { fieldAt, listAt, rawFields } from './row-fields.ts';
 
@@ -80,7 +80,7 @@ export const binanceAdapter: SourceAdapter = {
       const parsed = parseJsonRows(page, rows, { platform: 'binance', fieldPaths: FIELDS, extract: (row) => toRawListing(row, at.cell) });
       const total = countField(envelope.total, 'total', page);
       const next = pagesAfter(page, { page: at.page, plannedThrough: at.plannedThrough, returned: rows.length, pageSize: ROWS, total, maxPages: source.maxPages });
-      return { ...parsed, next: next.map((n) => searchRequest(source, { cell: at.cell, page: n, plannedThrough: next.at(-1)! })) };
+      return { ...parsed, next: plannedPages(next).map((planned) => searchRequest(source, { cell: at.cell, ...planned })) };
     });
   },
 };

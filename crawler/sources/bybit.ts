@@ -4,7 +4,7 @@ import type { SourceAdapter, SourceConfig } from '../source-adapter.ts';
 import { DEFAULT_MATRIX, advertiserSide, expandMatrix, type MarketCell, type MatrixPage } from './crawl-matrix.ts';
 import { methodNameOf, withOverrides, type IdTable } from './id-table.ts';
 import { asRecord, asRows } from './json-body.ts';
-import { countField, pagesAfter } from './page-plan.ts';
+import { countField, pagesAfter, plannedPages } from './page-plan.ts';
 import { apiUrl, failOnErrorEnvelope, matrixRequest, parseJsonRows, parseMatrixPage } from './platform-api.ts';
 import { fieldAt, listAt, rawFields } from './row-fields.ts';
 
@@ -81,7 +81,7 @@ export const bybitAdapter: SourceAdapter = {
       const parsed = parseJsonRows(page, rows, { platform: 'bybit', fieldPaths: FIELDS, extract: (row) => toRawListing(row, at.cell, paymentIds) });
       const total = countField(result.count, 'result.count', page);
       const next = pagesAfter(page, { page: at.page, plannedThrough: at.plannedThrough, returned: rows.length, pageSize: SIZE, total, maxPages: source.maxPages });
-      return { ...parsed, next: next.map((n) => itemsRequest(source, { cell: at.cell, page: n, plannedThrough: next.at(-1)! })) };
+      return { ...parsed, next: plannedPages(next).map((planned) => itemsRequest(source, { cell: at.cell, ...planned })) };
     });
   },
 };

@@ -2,7 +2,7 @@ import { jsonText } from '../normalize/json-text.ts';
 import type { RawListing } from '../normalize/listing.ts';
 import type { SourceAdapter } from '../source-adapter.ts';
 import { asRecord, asRows, jsonBody } from './json-body.ts';
-import { countField, pagesAfter } from './page-plan.ts';
+import { countField, pagesAfter, plannedPages, plannedThroughOf } from './page-plan.ts';
 import { pageOrigin, parseRows } from './parse-rows.ts';
 import { failOnErrorEnvelope } from './platform-api.ts';
 
@@ -38,10 +38,15 @@ export const demoApiAdapter: SourceAdapter = {
     const rows = asRows(data.items, 'data.items', page);
     const parsed = parseRows(rows, { platform: 'demo', raw: jsonText, extract: toRawListing, ...pageOrigin(page) });
     const pageNumber = Number(request.meta?.page ?? 1);
-    const plannedThrough = typeof request.meta?.plannedThrough === 'number' ? request.meta.plannedThrough : undefined;
-    const counts = { page: pageNumber, returned: rows.length, pageSize: ROWS, total: countField(data.total, 'data.total', page), maxPages: source.maxPages };
-    const next = pagesAfter(page, { ...counts, ...(plannedThrough === undefined ? {} : { plannedThrough }) });
-    return { ...parsed, next: next.map((n) => ({ url: pageUrl(source.baseUrl, n), meta: { page: n, plannedThrough: next.at(-1)! } })) };
+    const next = pagesAfter(page, {
+      page: pageNumber,
+      plannedThrough: plannedThroughOf(request.meta),
+      returned: rows.length,
+      pageSize: ROWS,
+      total: countField(data.total, 'data.total', page),
+      maxPages: source.maxPages,
+    });
+    return { ...parsed, next: plannedPages(next).map((at) => ({ url: pageUrl(source.baseUrl, at.page), meta: at })) };
   },
 };
 

@@ -4,7 +4,7 @@ import type { SourceAdapter, SourceConfig } from '../source-adapter.ts';
 import { DEFAULT_MATRIX, advertiserSide, expandMatrix, type MarketCell, type MatrixPage } from './crawl-matrix.ts';
 import { idForName, methodNameOf, requiredNameOf, type IdTable } from './id-table.ts';
 import { asRecord, asRows } from './json-body.ts';
-import { countField, pagesAfter } from './page-plan.ts';
+import { countField, pagesAfter, plannedPages } from './page-plan.ts';
 import { apiUrl, failOnErrorEnvelope, matrixRequest, parseJsonRows, parseMatrixPage } from './platform-api.ts';
 import { fieldAt, listAt, rawFields } from './row-fields.ts';
 
@@ -86,7 +86,7 @@ export const htxAdapter: SourceAdapter = {
         totalPages: countField(envelope.totalPage, 'totalPage', page),
         maxPages: source.maxPages,
       });
-      return { ...parsed, next: next.map((n) => marketRequest(source, { cell: at.cell, page: n, plannedThrough: next.at(-1)! })) };
+      return { ...parsed, next: plannedPages(next).map((planned) => marketRequest(source, { cell: at.cell, ...planned })) };
     });
   },
 };

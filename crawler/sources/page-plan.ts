@@ -21,7 +21,7 @@ export interface PageCounts {
    * Without it every page re-plans the rest of the book, and a book of n
    * pages plans n²/2 requests.
    */
-  plannedThrough?: number;
+  plannedThrough?: number | undefined;
 }
 
 /**
@@ -56,6 +56,30 @@ export function pagesAfter(fetched: FetchedPage, counts: PageCounts): number[] {
   const last = Math.min(lastPage ?? page + 1, page + maxPages);
   const first = Math.max(page, counts.plannedThrough ?? page) + 1;
   return Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => first + i);
+}
+
+/**
+ * The planned pages, each with the plan's last page: what each page's
+ * request carries in its meta, so that page plans only beyond the plan
+ * (`PageCounts.plannedThrough`).
+ *
+ * @example
+ * plannedPages([2, 3]); // [{ page: 2, plannedThrough: 3 }, { page: 3, plannedThrough: 3 }]
+ */
+export function plannedPages(pages: number[]): { page: number; plannedThrough: number }[] {
+  const plannedThrough = pages.at(-1)!;
+  return pages.map((page) => ({ page, plannedThrough }));
+}
+
+/**
+ * The `plannedThrough` of a request's meta (`plannedPages`), when it holds a whole number.
+ *
+ * @example
+ * plannedThroughOf({ page: 2, plannedThrough: 9 }); // 9
+ */
+export function plannedThroughOf(meta: Record<string, unknown> | undefined): number | undefined {
+  const plannedThrough = meta?.plannedThrough;
+  return typeof plannedThrough === 'number' && Number.isInteger(plannedThrough) ? plannedThrough : undefined;
 }
 
 /**
