@@ -28,6 +28,7 @@ export function htmlPageParser(spec: HtmlSpec): SourceAdapter['parse'] {
   const first = firstPosition(spec.pagination);
   return (page, request, source) => {
     failIfHtmlCut(page);
+    // parse5, as a browser parses: spec selectors come from an inspector's tree (see sources/html-page.ts).
     const $ = cheerio.load(page.body);
     const rows = $(spec.rows).toArray().filter(isTag);
     if (rows.length === 0) {

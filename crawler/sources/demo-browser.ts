@@ -1,6 +1,6 @@
-import * as cheerio from 'cheerio';
 import { PageError, type PageRequest, type Readiness, type SourceAdapter } from '../source-adapter.ts';
 import { boardPagesAfterFailure, parseDemoBoard } from './demo-html.ts';
+import { loadHtml } from './html-page.ts';
 
 /** The page's script appends one of these when it has rendered the ads, or failed to. */
 const READY: Readiness = { selector: '#ads-ready, #ads-error' };
@@ -28,7 +28,7 @@ export const demoBrowserAdapter: SourceAdapter = {
   },
 
   parse(page) {
-    const $ = cheerio.load(page.body);
+    const $ = loadHtml(page.body);
     if ($('#ads-error').length > 0) {
       const why = $('.load-error').text().trim() || 'no message';
       throw new PageError(`${page.url}: the page's script could not load the ads (${why}); the site's API failed behind the page`);

@@ -1,7 +1,8 @@
-import * as cheerio from 'cheerio';
+import type { CheerioAPI } from 'cheerio';
 import type { Element } from 'domhandler';
 import type { RawListing } from '../normalize/listing.ts';
 import { PageError, isPastFailure, pastFailure, type FetchedPage, type PageRequest, type ParsedPage, type SourceAdapter } from '../source-adapter.ts';
+import { loadHtml } from './html-page.ts';
 import { failIfHtmlCut, looksLikeInterstitial } from './page-checks.ts';
 import { pageOrigin, parseRows } from './parse-rows.ts';
 
@@ -56,7 +57,7 @@ export function boardPagesAfterFailure(request: PageRequest): PageRequest[] {
  */
 export function parseDemoBoard(page: FetchedPage): ParsedPage {
   failIfHtmlCut(page);
-  const $ = cheerio.load(page.body);
+  const $ = loadHtml(page.body);
   const rows = $('table.ads tr.ad').toArray();
   if (rows.length === 0 && $('.no-results').length === 0) {
     const title = $('title').text().trim() || '(no title)';
@@ -74,7 +75,7 @@ export function parseDemoBoard(page: FetchedPage): ParsedPage {
   return { ...parsed, next: nextHref ? [{ url: new URL(nextHref, page.url).toString() }] : [] };
 }
 
-function boardRow($: cheerio.CheerioAPI, row: Element): RawListing {
+function boardRow($: CheerioAPI, row: Element): RawListing {
   // The row's cells by class, in one pass: a `find('td.<name>')` per field compiled and ran a selector
   // query each, a quarter of an HTML crawl's time.
   const cells = new Map<string, Element>();
