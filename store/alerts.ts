@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { jsonRows } from './json-rows.ts';
 import type { AlertKind, AlertsTable, Database } from './schema.ts';
 
 export type { AlertKind } from './schema.ts';
@@ -45,9 +46,6 @@ export interface AlertRecord {
   baseline: boolean;
 }
 
-/** Rows per INSERT, well under Postgres' parameter limit. */
-const BATCH = 1000;
-
 /**
  * Stores alerts, skipping any whose `dedupKey` is already stored
  * (`on conflict (dedup_key) do nothing`); returns how many were new.
@@ -61,29 +59,25 @@ const BATCH = 1000;
  * // added === 1 the first time, 0 ever after
  */
 export async function insertAlerts(db: Kysely<Database>, alerts: NewAlert[]): Promise<number> {
-  let added = 0;
-  for (let i = 0; i < alerts.length; i += BATCH) {
-    const rows = await db
-      .insertInto('alerts')
-      .values(
-        alerts.slice(i, i + BATCH).map((a) => ({
-          kind: a.kind,
-          source_id: a.sourceId,
-          run_id: a.runId,
-          operator_id: a.operatorId ?? null,
-          listing_id: a.listingId ?? null,
-          subject: a.subject,
-          payload: JSON.stringify(a.payload),
-          dedup_key: a.dedupKey,
-          baseline: a.baseline ?? false,
-        })),
-      )
-      .onConflict((oc) => oc.column('dedup_key').doNothing())
-      .returning('id')
-      .execute();
-    added += rows.length;
-  }
-  return added;
+  if (alerts.length === 0) return 0;
+  // A scoring pass offers every domestic-facing operator again, nearly all of them alerted before: one statement.
+  const { columns, select } = jsonRows(
+    'alerts',
+    alerts.map((a) => ({
+      kind: a.kind,
+      source_id: a.sourceId,
+      run_id: a.runId,
+      operator_id: a.operatorId ?? null,
+      listing_id: a.listingId ?? null,
+      subject: a.subject,
+      // Inside the JSON rows the payload travels as itself, read into jsonb by the row type.
+      payload: a.payload as unknown as string,
+      dedup_key: a.dedupKey,
+      baseline: a.baseline ?? false,
+    })),
+  );
+  const rows = await db.insertInto('alerts').columns(columns).expression(select).onConflict((oc) => oc.column('dedup_key').doNothing()).returning('id').execute();
+  return rows.length;
 }
 
 export interface AlertListOptions {
