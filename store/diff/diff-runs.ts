@@ -21,10 +21,10 @@ export interface DiffRequest extends DiffPairRequest {
  * Compares two runs of a source in SQL, as set operations on keyed
  * observations (see `resolveDiffPair` for which runs, `RunDiff` for the
  * facts), read in one read-only snapshot. The work is one statement with
- * two passes over the pair — a full outer join of the runs' observations
- * by listing (`listingChanges`) and one of their accepted methods by
- * (listing, method) (`methodChanges`) — and every fact is read off the few
- * rows those keep, so the cost follows the two runs, not the history.
+ * one pass over the pair — a full outer join of the runs' observations by
+ * listing (`listingChanges`), whose accepted method keys give the
+ * (listing, method) changes (`methodChanges`) — and every fact is read off
+ * the few rows it keeps, so the cost follows the two runs, not the history.
  * Returns null when the source has no pair of runs to compare yet.
  *
  * @example
@@ -45,7 +45,7 @@ async function diffIn(db: Kysely<Database>, request: DiffRequest): Promise<RunDi
   const vanishedReported = pair.to.status === 'complete';
   const absences = (facts: RawBuilder<unknown>) => (vanishedReported ? facts : NO_FACTS);
   const { rows } = await sql<DiffFacts>`
-    with ${methodChanges(from.runId, to.runId)}, ${listingChanges(from.runId, to.runId, thresholds)}, ${operatorMethodCandidates({ from, to })}
+    with ${listingChanges(from.runId, to.runId, thresholds)}, ${methodChanges(from.runId, to.runId)}, ${operatorMethodCandidates({ from, to })}
     select ${operatorsOnlyIn(to)} as "operatorsAppeared",
            ${absences(operatorsOnlyIn(from))} as "operatorsVanished",
            ${listingsOnlyIn(to)} as "listingsAppeared",

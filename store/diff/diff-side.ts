@@ -35,4 +35,4 @@ export function otherColumn(side: DiffSide, column: ObservedColumn): RawBuilder<
 }
 
 /** The observation columns `listing_changes` keeps of each run (null where the run did not see the listing). */
-export type ObservedColumn = 'operator_id' | 'operator_name' | 'price' | 'available';
+export type ObservedColumn = 'operator_id' | 'operator_name' | 'price' | 'available' | 'methods';

@@ -35,7 +35,7 @@ export function listingMethodsOnlyIn(side: DiffSide): RawBuilder<unknown> {
  * every operator's method set; `operatorMethodsOnlyIn` checks each.
  *
  * @example
- * sql`with ${methodChanges(3, 4)}, ${listingChanges(3, 4, thresholds)}, ${operatorMethodCandidates(diffSides(3, 4))} select …`
+ * sql`with ${listingChanges(3, 4, thresholds)}, ${methodChanges(3, 4)}, ${operatorMethodCandidates(diffSides(3, 4))} select …`
  */
 export function operatorMethodCandidates(sides: { from: DiffSide; to: DiffSide }): RawBuilder<unknown> {
   const candidatesIn = (side: DiffSide) => sql`
@@ -44,8 +44,7 @@ export function operatorMethodCandidates(sides: { from: DiffSide; to: DiffSide }
      where x.run_id = ${side.runId} and ${sideColumn(side, 'operator_id')} is not null
     union
     select ${side.runId}, ${sideColumn(side, 'operator_id')},
-           unnest(array(select p.method_key from listing_payment_methods p
-                         where p.run_id = ${side.runId} and p.listing_id = c.listing_id and p.stance = 'accepted'))
+           unnest(${sideColumn(side, 'methods')})
       from listing_changes c
      where ${sideColumn(side, 'operator_id')} is distinct from ${otherColumn(side, 'operator_id')} and ${sideColumn(side, 'operator_id')} is not null`;
   return sql`operator_method_candidates as (${candidatesIn(sides.from)} union ${candidatesIn(sides.to)})`;

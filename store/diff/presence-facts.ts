@@ -16,8 +16,7 @@ import { factList } from './fact-list.ts';
 export function listingsOnlyIn(side: DiffSide): RawBuilder<unknown> {
   return factList(
     sql`select ${listingRef(side)}, ${sideColumn(side, 'price')}::text as price, ${sideColumn(side, 'available')}::text as available,
-               array(select p.method_key from listing_payment_methods p
-                      where p.run_id = ${side.runId} and p.listing_id = c.listing_id and p.stance = 'accepted' order by 1) as methods
+               ${sideColumn(side, 'methods')} as methods
           from listing_changes c where ${otherColumn(side, 'operator_id')} is null`,
     sql`f."operatorName", f."listingKey"`,
   );
