@@ -19,6 +19,7 @@ export interface ObservationPlace {
  * await trx.insertInto('listing_observations').values(observationRow(listing, { runId, listingId, operatorId, observedAt, evidenceId })).execute();
  */
 export function observationRow(listing: NormalizedListing, at: ObservationPlace): Insertable<ListingObservationsTable> {
+  const keys = methodKeys(listing);
   return {
     run_id: at.runId,
     listing_id: at.listingId,
@@ -35,17 +36,19 @@ export function observationRow(listing: NormalizedListing, at: ObservationPlace)
     order_count: listing.orderCount,
     month_order_count: listing.monthOrderCount,
     evidence_id: at.evidenceId,
-    payment_methods: methodKeys(listing, 'accepted'),
-    refused_payment_methods: methodKeys(listing, 'refused'),
+    payment_methods: keys.accepted,
+    refused_payment_methods: keys.refused,
   };
 }
 
-/** The sighting's method keys of one stance, as the views list them: distinct, in code-point order (Postgres's `C` collation). */
-function methodKeys(listing: NormalizedListing, stance: 'accepted' | 'refused'): string[] {
-  return distinctMethods(listing)
-    .filter(({ method }) => (method.stance ?? 'accepted') === stance)
-    .map(({ methodKey }) => methodKey)
-    .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+/** The sighting's method keys by stance, as the views list them: distinct, in code-point order (Postgres's `C` collation). */
+function methodKeys(listing: NormalizedListing): Record<'accepted' | 'refused', string[]> {
+  const keys = { accepted: [] as string[], refused: [] as string[] };
+  for (const { methodKey, method } of distinctMethods(listing)) keys[method.stance ?? 'accepted'].push(methodKey);
+  const byCodePoint = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+  keys.accepted.sort(byCodePoint);
+  keys.refused.sort(byCodePoint);
+  return keys;
 }
 
 /** One entry per method key (canonical code, or `unknown:<raw>`): the first mention wins. */
