@@ -236,32 +236,14 @@ function answerRecord(page: SnapshotPage): { exchange: ArchivedExchange; record:
 async function upsertOperators(trx: Transaction<Database>, platform: string, sightings: Sighting[]): Promise<Map<string, number>> {
   const latest = new Map<string, Sighting>();
   for (const s of sightings) latest.set(s.listing.operatorKey, s);
-  const ids = new Map<string, number>();
-  if (latest.size === 0) return ids;
-  const { columns, select } = jsonRows(
-    'operators',
-    [...latest.values()].map((s) => ({
-      platform,
-      platform_key: s.listing.operatorKey,
-      name: s.listing.operatorName,
-      first_seen_at: s.observedAt,
-      last_seen_at: s.observedAt,
-    })),
-  );
-  const rows = await trx
-    .insertInto('operators')
-    .columns(columns)
-    .expression(select)
-    .onConflict((oc) =>
-      oc.columns(['platform', 'platform_key']).doUpdateSet((eb) => ({
-        name: eb.ref('excluded.name'),
-        last_seen_at: eb.ref('excluded.last_seen_at'),
-      })),
-    )
-    .returning(['id', 'platform_key'])
-    .execute();
-  for (const row of rows) ids.set(row.platform_key, row.id);
-  return ids;
+  const rows = [...latest.values()].map((s) => ({
+    platform,
+    platform_key: s.listing.operatorKey,
+    name: s.listing.operatorName,
+    first_seen_at: s.observedAt,
+    last_seen_at: s.observedAt,
+  }));
+  return upsertByPlatformKey(trx, 'operators', rows, ['name', 'last_seen_at']);
 }
 
 async function upsertListings(
@@ -270,34 +252,41 @@ async function upsertListings(
   sightings: Sighting[],
   operatorIds: Map<string, number>,
 ): Promise<Map<string, number>> {
+  const rows = sightings.map(({ listing, observedAt }) => ({
+    platform,
+    platform_key: listing.listingKey,
+    operator_id: operatorIds.get(listing.operatorKey)!,
+    side: listing.side,
+    asset: listing.asset,
+    fiat: listing.fiat,
+    first_seen_at: observedAt,
+    last_seen_at: observedAt,
+  }));
+  return upsertByPlatformKey(trx, 'listings', rows, ['operator_id', 'last_seen_at']);
+}
+
+/**
+ * Upserts operators or listings, keyed by (platform, platform_key): a known
+ * key takes the `updated` columns of its new row. Answers each key's id.
+ */
+async function upsertByPlatformKey<T extends 'operators' | 'listings'>(
+  trx: Transaction<Database>,
+  table: T,
+  rows: Insertable<Database[T]>[],
+  updated: readonly (keyof Insertable<Database[T]> & string)[],
+): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
-  if (sightings.length === 0) return ids;
-  const { columns, select } = jsonRows(
-    'listings',
-    sightings.map(({ listing, observedAt }) => ({
-      platform,
-      platform_key: listing.listingKey,
-      operator_id: operatorIds.get(listing.operatorKey)!,
-      side: listing.side,
-      asset: listing.asset,
-      fiat: listing.fiat,
-      first_seen_at: observedAt,
-      last_seen_at: observedAt,
-    })),
-  );
-  const rows = await trx
-    .insertInto('listings')
+  if (rows.length === 0) return ids;
+  const { columns, select } = jsonRows(table, rows);
+  // Kysely cannot type a query over either table; both have the identity columns it names.
+  const stored: { id: number; platform_key: string }[] = await (trx as Transaction<any>)
+    .insertInto(table as string)
     .columns(columns)
     .expression(select)
-    .onConflict((oc) =>
-      oc.columns(['platform', 'platform_key']).doUpdateSet((eb) => ({
-        operator_id: eb.ref('excluded.operator_id'),
-        last_seen_at: eb.ref('excluded.last_seen_at'),
-      })),
-    )
+    .onConflict((oc) => oc.columns(['platform', 'platform_key']).doUpdateSet(Object.fromEntries(updated.map((column) => [column, sql.ref(`excluded.${column}`)]))))
     .returning(['id', 'platform_key'])
     .execute();
-  for (const row of rows) ids.set(row.platform_key, row.id);
+  for (const row of stored) ids.set(row.platform_key, row.id);
   return ids;
 }
 
