@@ -45,7 +45,7 @@ async function diffIn(db: Kysely<Database>, request: DiffRequest): Promise<RunDi
   const vanishedReported = pair.to.status === 'complete';
   const absences = (facts: RawBuilder<unknown>) => (vanishedReported ? facts : NO_FACTS);
   const { rows } = await sql<DiffFacts>`
-    with ${listingChanges(from.runId, to.runId, thresholds)}, ${methodChanges(from.runId, to.runId)}, ${operatorMethodCandidates({ from, to })}
+    with ${listingChanges(from.runId, to.runId, thresholds)}, ${methodChanges({ from, to })}, ${operatorMethodCandidates({ from, to })}
     select ${operatorsOnlyIn(to)} as "operatorsAppeared",
            ${absences(operatorsOnlyIn(from))} as "operatorsVanished",
            ${listingsOnlyIn(to)} as "listingsAppeared",

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { diffSides, otherColumn, sideColumn, type DiffSide } from './diff-side.ts';
+import { otherColumn, sideColumn, type DiffSide } from './diff-side.ts';
 
 /**
  * The diff's (listing, method) changes, as a CTE `method_changes` read off
@@ -16,14 +16,13 @@ import { diffSides, otherColumn, sideColumn, type DiffSide } from './diff-side.t
  * `OPERATOR_METHOD_CANDIDATES`).
  *
  * @example
- * sql`with ${listingChanges(3, 4, DEFAULT_THRESHOLDS)}, ${methodChanges(3, 4)} select count(*) from method_changes where run_id = 4`
+ * sql`with ${listingChanges(3, 4, DEFAULT_THRESHOLDS)}, ${methodChanges(diffSides(3, 4))} select count(*) from method_changes where run_id = 4`
  * // the (listing, method) pairs run 4 took and run 3 did not
  */
-export function methodChanges(fromRunId: number, toRunId: number): RawBuilder<unknown> {
+export function methodChanges(sides: { from: DiffSide; to: DiffSide }): RawBuilder<unknown> {
   const onlyIn = (side: DiffSide) => sql`
     select ${side.runId}::int as run_id, c.listing_id, k.method_key
       from listing_changes c cross join lateral unnest(${sideColumn(side, 'methods')}) as k(method_key)
      where not (k.method_key = any(coalesce(${otherColumn(side, 'methods')}, '{}')))`;
-  const { from, to } = diffSides(fromRunId, toRunId);
-  return sql`method_changes as materialized (${onlyIn(from)} union all ${onlyIn(to)})`;
+  return sql`method_changes as materialized (${onlyIn(sides.from)} union all ${onlyIn(sides.to)})`;
 }

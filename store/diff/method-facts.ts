@@ -35,7 +35,7 @@ export function listingMethodsOnlyIn(side: DiffSide): RawBuilder<unknown> {
  * every operator's method set; `operatorMethodsOnlyIn` checks each.
  *
  * @example
- * sql`with ${listingChanges(3, 4, thresholds)}, ${methodChanges(3, 4)}, ${operatorMethodCandidates(diffSides(3, 4))} select …`
+ * sql`with ${listingChanges(3, 4, thresholds)}, ${methodChanges(diffSides(3, 4))}, ${operatorMethodCandidates(diffSides(3, 4))} select …`
  */
 export function operatorMethodCandidates(sides: { from: DiffSide; to: DiffSide }): RawBuilder<unknown> {
   const candidatesIn = (side: DiffSide) => sql`
