@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { jsonRows } from './json-rows.ts';
 import type { AlertKind, AlertsTable, Database } from './schema.ts';
 
@@ -47,6 +47,24 @@ export interface AlertRecord {
 }
 
 /**
+ * Which of the dedup keys no stored alert has yet: the facts still to
+ * raise, so a pass that meets many facts raised before (every
+ * domestic-facing operator of a run) builds alerts for the new ones only.
+ *
+ * @example
+ * await unraisedDedupKeys(db, ['new_domestic_facing_operator:operator:12', 'new_domestic_facing_operator:operator:13']);
+ * // ['new_domestic_facing_operator:operator:13']
+ */
+export async function unraisedDedupKeys(db: Kysely<Database>, dedupKeys: string[]): Promise<string[]> {
+  if (dedupKeys.length === 0) return [];
+  const rows = await sql<{ key: string }>`
+    select k.key from unnest(${dedupKeys}::text[]) with ordinality as k(key, n)
+     where not exists (select 1 from alerts a where a.dedup_key = k.key)
+     order by k.n`.execute(db);
+  return rows.rows.map((r) => r.key);
+}
+
+/**
  * Stores alerts, skipping any whose `dedupKey` is already stored
  * (`on conflict (dedup_key) do nothing`); returns how many were new.
  *
@@ -60,7 +78,6 @@ export interface AlertRecord {
  */
 export async function insertAlerts(db: Kysely<Database>, alerts: NewAlert[]): Promise<number> {
   if (alerts.length === 0) return 0;
-  // A scoring pass offers every domestic-facing operator again, nearly all of them alerted before: one statement.
   const { columns, select } = jsonRows(
     'alerts',
     alerts.map((a) => ({

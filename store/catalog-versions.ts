@@ -20,16 +20,50 @@ export async function writeCatalogWhenChanged(
   content: unknown,
   write: (trx: Transaction<Database>) => Promise<void>,
 ): Promise<boolean> {
-  const sha256 = createHash('sha256').update(JSON.stringify(content)).digest('hex');
-  const stored = await db.selectFrom('catalog_versions').select('sha256').where('name', '=', name).executeTakeFirst();
-  if (stored?.sha256 === sha256) return false;
+  const sha256 = catalogSha256(content);
+  if ((await storedSha256(db, name)) === sha256) return false;
   await db.transaction().execute(async (trx) => {
     await write(trx);
-    await trx
-      .insertInto('catalog_versions')
-      .values({ name, sha256 })
-      .onConflict((oc) => oc.column('name').doUpdateSet({ sha256, written_at: new Date() }))
-      .execute();
+    await saveSha256(trx, name, sha256);
   });
   return true;
+}
+
+/**
+ * Inside a transaction that acts on a catalog the code defines (the
+ * scoring's signals and weights): whether `content` differs from the
+ * version of `name` recorded last, recording it when it does — so what a
+ * changed catalog requires (a full rescoring) happens once, in the same
+ * transaction as the record.
+ *
+ * @example
+ * if (await catalogVersionChanged(trx, 'scoring', { weights })) rescoreEveryone();
+ */
+export async function catalogVersionChanged(trx: Transaction<Database>, name: string, content: unknown): Promise<boolean> {
+  const sha256 = catalogSha256(content);
+  if ((await storedSha256(trx, name)) === sha256) return false;
+  await saveSha256(trx, name, sha256);
+  return true;
+}
+
+/**
+ * The version last recorded for catalog `name`, undefined when none was.
+ *
+ * @example
+ * await storedSha256(db, 'payment-methods'); // 'a3f1…'
+ */
+export async function storedSha256(db: Kysely<Database>, name: string): Promise<string | undefined> {
+  return (await db.selectFrom('catalog_versions').select('sha256').where('name', '=', name).executeTakeFirst())?.sha256;
+}
+
+function catalogSha256(content: unknown): string {
+  return createHash('sha256').update(JSON.stringify(content)).digest('hex');
+}
+
+async function saveSha256(trx: Transaction<Database>, name: string, sha256: string): Promise<void> {
+  await trx
+    .insertInto('catalog_versions')
+    .values({ name, sha256 })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ sha256, written_at: new Date() }))
+    .execute();
 }
