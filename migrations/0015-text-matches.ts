@@ -23,7 +23,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('operator_text_sightings').dropColumn('contacts').dropColumn('han').execute();
 }
 
-const COMMENTS: SchemaComments = {
+export const COMMENTS: SchemaComments = {
   operator_text_sightings: {
     contacts:
       'contact handles in the text as [{kind, matched, handle}] (kind wechat, qq, mobile or invitation; handle in full, null for an invitation); null until matched',

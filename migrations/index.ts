@@ -14,6 +14,7 @@ import * as scoreAggregates from './0013-score-aggregates.ts';
 import * as currentListingsByRun from './0014-current-listings-by-run.ts';
 import * as textMatches from './0015-text-matches.ts';
 import * as observationMethodArrays from './0016-observation-method-arrays.ts';
+import * as stableScoreEvidence from './0017-stable-score-evidence.ts';
 
 /**
  * Every migration, in order. Listed statically (not read from disk) so they
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '0014-current-listings-by-run': currentListingsByRun,
   '0015-text-matches': textMatches,
   '0016-observation-method-arrays': observationMethodArrays,
+  '0017-stable-score-evidence': stableScoreEvidence,
 };

@@ -96,7 +96,7 @@ test(title('operators and operators explain show signals with their evidence, co
   t.regex(explain.stdout, /^operator #\d+ .* on demo \(id:s\d{4}\)/);
   t.regex(explain.stdout, /score \d+\.\d\d of 100: domestic-facing \(threshold 50\); scored after run #1/);
   const star = masked.replace(/\*/g, '\\*');
-  t.regex(explain.stdout, new RegExp(`${kind} ${star} in terms "[^"]*${keyword} ${star}": listings #\\d+.*; runs #1; observations #\\d+`));
+  t.regex(explain.stdout, new RegExp(`${kind} ${star} in terms "[^"]*${keyword} ${star}": listings #\\d+.*; first seen in runs #1; observations #\\d+`));
   t.regex(explain.stdout, /\n {2}(\d) of \1 listings quote CNY: listings #\d+/);
   t.regex(explain.stdout, /run #1: 127\.0\.0\.1 → 127\.0\.0\.1 → unknown \(loopback address\)/);
 

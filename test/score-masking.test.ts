@@ -27,8 +27,8 @@ test('evidence is masked before it is shown, in lines and in JSON', (t) => {
     ],
   };
   t.deepEqual(describeEvidence('domestic_contact', evidence), [
-    'mobile 138****5678 in terms "大额可议价 电话 138****5678": listings #7; runs #2, #1; observations #40, #12',
-    'invitation "加微信" in name "金沙承兑加微信": listings #7; runs #2; observations #40',
+    'mobile 138****5678 in terms "大额可议价 电话 138****5678": listings #7; first seen in runs #2, #1; observations #40, #12',
+    'invitation "加微信" in name "金沙承兑加微信": listings #7; first seen in runs #2; observations #40',
   ]);
   const shown = JSON.stringify(safeValue(evidence));
   t.false(shown.includes('13812345678'));

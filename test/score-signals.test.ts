@@ -2,6 +2,7 @@ import test, { type ExecutionContext } from 'ava';
 import type { NormalizedListing } from '../crawler/listing.ts';
 import type { Store } from '../store/connection.ts';
 import { startRun } from '../store/crawl-runs.ts';
+import { scoreRun } from '../scripts/jobs/score-run.ts';
 import { explainOperator } from '../store/operator-report.ts';
 import { operatorIdsOfRun, scoreOperators } from '../store/operator-scores.ts';
 import { saveHostLocation } from '../store/run-host-locations.ts';
@@ -86,7 +87,7 @@ test(title('contact handles: WeChat ids, QQ numbers and mainland mobiles are fou
   t.is(plain.points, 0);
 });
 
-test(title('each signal is stored with its weight, strength, points and evidence naming listings and runs'), async (t) => {
+test(title('each signal is stored with its weight, strength, points and evidence naming listings and the runs that first showed them'), async (t) => {
   const store = await scoredStore(t, 'SC');
   const cny = { fiat: 'CNY', price: '7.26', paymentMethods: [{ code: 'alipay', raw: '支付宝' }], monthOrderCount: 412, orderCount: 9000 };
   // 10:00 and 02:00 in UTC+8.
@@ -104,9 +105,9 @@ test(title('each signal is stored with its weight, strength, points and evidence
   const [c1] = (await store.db.selectFrom('listings').select('id').where('platform_key', '=', 'c1').execute()).map((r) => r.id);
 
   t.is(signal('cny_listings').strength, 0.5);
-  t.like(signal('cny_listings').evidence, { cnyListings: 1, listings: 2, listingIds: [c1], runIds: [second, first] });
+  t.like(signal('cny_listings').evidence, { cnyListings: 1, listings: 2, listingIds: [c1], runIds: [first] });
   t.is(signal('domestic_payment_rails').strength, 1);
-  t.like((signal('domestic_payment_rails').evidence.methods as unknown[])[0], { method: 'alipay', rawTexts: ['支付宝'], listingIds: [c1] });
+  t.like((signal('domestic_payment_rails').evidence.methods as unknown[])[0], { method: 'alipay', rawTexts: ['支付宝'], listingIds: [c1], runIds: [first] });
   t.is(signal('han_script').strength, 1);
   t.like((signal('han_script').evidence.texts as unknown[])[0], { field: 'name', text: '金沙承兑', matched: '金沙承兑' });
   t.is(signal('cny_order_volume').strength, 0.412);
@@ -134,7 +135,7 @@ test(title('a platform declared or located in the mainland is not offshore'), as
   t.is((await signalsOf(store, runId, 'id:op')).signal('offshore_platform').strength, 0);
 });
 
-test(title('when the latest run that saw the operator has no host location, the latest located one before it is read'), async (t) => {
+test(title("when a source's latest run has no host location, its latest located one is read, named by the first run that resolved so"), async (t) => {
   const store = await scoredStore(t, 'SC');
   const first = await crawlOf(store, [listing('u1', 'op')]);
   await saveHostLocation(store.db, first, { host: 'desk.example', address: '203.0.113.9', country: 'SG', note: null });
@@ -142,6 +143,18 @@ test(title('when the latest run that saw the operator has no host location, the 
   const offshore = (await signalsOf(store, second, 'id:op')).signal('offshore_platform');
   t.is(offshore.strength, 1);
   t.like(offshore.evidence, { resolved: [{ sourceId: 'src', runId: first, country: 'SG' }] });
+
+  const third = await crawlOf(store, [listing('u1', 'op')]);
+  await saveHostLocation(store.db, third, { host: 'desk.example', address: '203.0.113.9', country: 'SG', note: null });
+  const same = (await signalsOf(store, third, 'id:op')).signal('offshore_platform');
+  t.like(same.evidence, { resolved: [{ runId: first, address: '203.0.113.9' }] }, 'resolving the same again does not move the evidence');
+  t.is(same.runId, second, 'nor rewrite the row');
+
+  const fourth = await crawlOf(store, [listing('u1', 'op')]);
+  await saveHostLocation(store.db, fourth, { host: 'desk.example', address: '114.114.114.114', country: 'CN', note: null });
+  const moved = (await signalsOf(store, fourth, 'id:op')).signal('offshore_platform');
+  t.is(moved.strength, 0.5);
+  t.like(moved.evidence, { resolved: [{ runId: fourth, country: 'CN' }] });
 });
 
 test(title('a closed run counts once, whichever scoring meets it first, and scoring a run again changes nothing'), async (t) => {
@@ -151,13 +164,50 @@ test(title('a closed run counts once, whichever scoring meets it first, and scor
   const onSrc = await crawlOf(store, [listing('a1', 'op', { terms: '加微信 jinsha123' })], new Date('2024-03-01T02:00:00Z'));
   const onSrc2 = await crawlOf(store, [listing('b1', 'op', { terms: '加微信 jinsha123' })], new Date('2024-03-01T18:00:00Z'), 'src2');
 
+  const [a1, b1] = (await store.db.selectFrom('listings').select('id').where('platform_key', 'in', ['a1', 'b1']).orderBy('platform_key').execute()).map((r) => r.id);
   const first = await signalsOf(store, onSrc, 'id:op');
   t.like(first.signal('mainland_daytime').evidence, { daytimeRuns: 1, runs: 2, runIds: [onSrc] });
   t.like(first.signal('offshore_platform').evidence, { declared: [{ sourceId: 'src', country: 'SC' }, { sourceId: 'src2', country: null }] });
-  t.like((first.signal('domestic_contact').evidence.contacts as unknown[])[0], { handle: 'jinsha123', runIds: [onSrc2, onSrc] });
+  t.like((first.signal('domestic_contact').evidence.contacts as unknown[])[0], { handle: 'jinsha123', listingIds: [a1, b1], runIds: [onSrc] });
 
   const evidence = async (runId: number) => (await signalsOf(store, runId, 'id:op')).why.signals.map((s) => [s.signal, s.strength, s.evidence]);
   const once = await evidence(onSrc2);
   t.deepEqual(once, first.why.signals.map((s) => [s.signal, s.strength, s.evidence]));
   t.deepEqual(await evidence(onSrc2), once);
+});
+
+test(title('a pass rewrites only the signals its run changed: the order count and the run counts, not the first sightings'), async (t) => {
+  const store = await scoredStore(t, 'SC');
+  const cny = (orders: number) => listing('c1', 'op', { fiat: 'CNY', price: '7.26', operatorName: '金沙承兑', terms: '加微信 jinsha123', paymentMethods: [{ code: 'alipay', raw: '支付宝' }], monthOrderCount: orders });
+  const first = await crawlOf(store, [cny(100)], new Date('2024-03-01T02:00:00Z'));
+  const before = (await signalsOf(store, first, 'id:op')).why;
+  const second = await crawlOf(store, [cny(300)], new Date('2024-03-01T04:00:00Z'));
+  const after = (await signalsOf(store, second, 'id:op')).why;
+
+  const runOf = (why: typeof after) => Object.fromEntries(why.signals.map((s) => [s.signal, s.runId]));
+  t.deepEqual(runOf(after), {
+    ...runOf(before),
+    cny_order_volume: second,
+    mainland_daytime: second,
+  });
+  t.is(after.signals.find((s) => s.signal === 'cny_order_volume')!.strength, 0.3);
+  t.like(after.signals.find((s) => s.signal === 'mainland_daytime')!.evidence, { runs: 2, daytimeRuns: 2 });
+  const unchanged = (why: typeof after) => why.signals.filter((s) => !['cny_order_volume', 'mainland_daytime'].includes(s.signal)).map((s) => [s.signal, s.evidence]);
+  t.deepEqual(unchanged(after), unchanged(before));
+});
+
+test(title('an operator is alerted once as domestic-facing, and a pass that stored its score without the alert raises it at the next'), async (t) => {
+  const store = await scoredStore(t, 'SC');
+  const cny = listing('c1', 'op', { fiat: 'CNY', price: '7.26', operatorName: '金沙承兑', terms: '加微信 jinsha123', paymentMethods: [{ code: 'alipay', raw: '支付宝' }], monthOrderCount: 500 });
+  const first = await crawlOf(store, [cny]);
+  t.like(await scoreRun(store, { sourceId: 'src', runId: first }), { scored: 1, domesticFacing: 1, alerts: 1 });
+  const second = await crawlOf(store, [cny]);
+  t.like(await scoreRun(store, { sourceId: 'src', runId: second }), { scored: 1, domesticFacing: 1, alerts: 0 });
+
+  await store.db.deleteFrom('alerts').execute();
+  const third = await crawlOf(store, [cny]);
+  t.like(await scoreRun(store, { sourceId: 'src', runId: third }), { domesticFacing: 1, alerts: 1 });
+  const [alert] = await store.db.selectFrom('alerts').selectAll().execute();
+  t.like(alert, { kind: 'new_domestic_facing_operator', run_id: third });
+  t.regex(alert!.subject, /^金沙承兑 looks domestic-facing \(score [\d.]+ ≥ 50\)/);
 });

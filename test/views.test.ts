@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { migrateDownThrough } from './helpers/migrate-down.ts';
 import test from 'ava';
 import type { DemoPayMethod, DemoState } from '../scripts/demo/marketplace-state.ts';
 import { afterRun } from '../scripts/jobs/after-run.ts';
 import { sql } from 'kysely';
 import { startRun } from '../store/crawl-runs.ts';
-import { migrateDown, migrateToLatest } from '../store/migrate.ts';
+import { migrateToLatest } from '../store/migrate.ts';
 import { runSql } from '../store/read-only-query.ts';
 import { writeRunPages } from '../store/snapshot-writer.ts';
 import { demoCrawlRig } from './helpers/demo-crawl.ts';
@@ -136,7 +137,7 @@ test(title('v_current_listings holds v_listing_history\'s rows of each source\'s
   const written = (await methodArrays()).rows;
   t.true(written.length > 20 && written.some((r) => r.written[0]!.length > 1) && written.some((r) => r.written[1]!.length > 0));
   for (const row of written) t.deepEqual(row.written, row.aggregated);
-  t.deepEqual(await migrateDown(rig.store.db), ['0016-observation-method-arrays']);
+  t.deepEqual((await migrateDownThrough(rig.store.db, '0016-observation-method-arrays')).at(-1), '0016-observation-method-arrays');
   await migrateToLatest(rig.store.db);
   t.deepEqual((await methodArrays()).rows, written);
   t.deepEqual(await rows('v_current_listings'), current);

@@ -10,7 +10,7 @@ type Evidence = Record<string, unknown>;
  *
  * @example
  * describeEvidence('cny_listings', { cnyListings: 2, listings: 3, listingIds: [4, 9], runIds: [3, 2], observationIds: [88, 87] });
- * // ['2 of 3 listings quote CNY: listings #4, #9; runs #3, #2; observations #88, #87']
+ * // ['2 of 3 listings quote CNY: listings #4, #9; first seen in runs #3, #2; observations #88, #87']
  */
 export function describeEvidence(signal: string, evidence: Evidence): string[] {
   const describe = DESCRIBERS[signal];
@@ -53,8 +53,9 @@ const DESCRIBERS: Record<string, (e: Evidence) => string[]> = {
   ],
 };
 
+/** Listings, and the runs and observations that first showed them (evidence keeps the earliest 10). */
 function where(e: Evidence): string {
-  return [['listings', ids(e.listingIds)], ['runs', recent(e.runIds)], ['observations', recent(e.observationIds)]]
+  return [['listings', ids(e.listingIds)], ['first seen in runs', ids(e.runIds)], ['observations', ids(e.observationIds)]]
     .filter(([, v]) => v)
     .map(([label, v]) => `${label} ${v}`)
     .join('; ');
@@ -64,7 +65,7 @@ function ids(value: unknown): string {
   return Array.isArray(value) ? value.map((id) => `#${id}`).join(', ') : '';
 }
 
-/** Evidence keeps the 10 most recent runs and observations; say so when the list is full. */
+/** The daytime runs evidence keeps are the 10 most recent; say so when the list is full. */
 function recent(value: unknown): string {
   return ids(value) + (Array.isArray(value) && value.length >= 10 ? ' (latest 10)' : '');
 }

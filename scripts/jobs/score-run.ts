@@ -1,11 +1,11 @@
-import { insertAlerts, type NewAlert } from '../../store/alerts.ts';
+import { insertAlerts, unraisedDedupKeys, type NewAlert } from '../../store/alerts.ts';
 import type { Store } from '../../store/connection.ts';
-import { operatorIdsOfRun, scoreOperators, type OperatorScore } from '../../store/operator-scores.ts';
+import { operatorIdsOfRun, operatorScoresOf, scoreOperators, type OperatorScore } from '../../store/operator-scores.ts';
 import { DOMESTIC_FACING_THRESHOLD } from '../../store/signals/signal-weights.ts';
 import { recordHostLocation, type HostGeoResolver } from './host-geo.ts';
 
 export interface ScoreRunResult {
-  /** Operators the run saw, all rescored. */
+  /** Operators the run saw, all with a current score. */
   scored: number;
   domesticFacing: number;
   /** `new_domestic_facing_operator` alerts raised (0 for operators alerted before). */
@@ -17,7 +17,9 @@ export interface ScoreRunResult {
  * offline GeoIP), rescores every operator the run saw, and raises
  * `new_domestic_facing_operator` for those at or above the threshold —
  * once per operator ever, whatever the source or run (dedup key
- * `new_domestic_facing_operator:operator:<id>`). With `baseline` (the
+ * `new_domestic_facing_operator:operator:<id>`): only operators without
+ * that alert are read and offered, so a pass interrupted between its
+ * scores and its alerts raises them at the next. With `baseline` (the
  * source's first run) those alerts are stored flagged as baseline.
  *
  * @example
@@ -25,10 +27,15 @@ export interface ScoreRunResult {
  */
 export async function scoreRun(store: Store, run: { sourceId: string; runId: number }, options: { resolver?: HostGeoResolver; baseline?: boolean } = {}): Promise<ScoreRunResult> {
   await recordHostLocation(store.db, run.runId, options.resolver);
-  const scores = await scoreOperators(store.db, { operatorIds: await operatorIdsOfRun(store.db, run.runId), runId: run.runId });
-  const domestic = scores.filter((s) => s.domesticFacing);
-  const alerts = await insertAlerts(store.db, domestic.map((s) => ({ ...domesticFacingAlert(s, run), baseline: options.baseline ?? false })));
-  return { scored: scores.length, domesticFacing: domestic.length, alerts };
+  const { scored, domesticFacingIds } = await scoreOperators(store.db, { operatorIds: await operatorIdsOfRun(store.db, run.runId), runId: run.runId });
+  const unraised = new Set(await unraisedDedupKeys(store.db, domesticFacingIds.map(domesticFacingKey)));
+  const toRaise = await operatorScoresOf(store.db, domesticFacingIds.filter((id) => unraised.has(domesticFacingKey(id))));
+  const alerts = await insertAlerts(store.db, toRaise.map((s) => ({ ...domesticFacingAlert(s, run), baseline: options.baseline ?? false })));
+  return { scored, domesticFacing: domesticFacingIds.length, alerts };
+}
+
+function domesticFacingKey(operatorId: number): string {
+  return `new_domestic_facing_operator:operator:${operatorId}`;
 }
 
 function domesticFacingAlert(score: OperatorScore, run: { sourceId: string; runId: number }): NewAlert {
@@ -40,6 +47,6 @@ function domesticFacingAlert(score: OperatorScore, run: { sourceId: string; runI
     // Stored in full like every seller text; sinks and the CLI mask it on the way out (scripts/output/safe-text.ts).
     subject: `${score.name} looks domestic-facing (score ${score.score} ≥ ${DOMESTIC_FACING_THRESHOLD}); see: otcwatch operators explain ${score.operatorId}`,
     payload: { operatorId: score.operatorId, score: score.score, threshold: DOMESTIC_FACING_THRESHOLD, points: score.points },
-    dedupKey: `new_domestic_facing_operator:operator:${score.operatorId}`,
+    dedupKey: domesticFacingKey(score.operatorId),
   };
 }

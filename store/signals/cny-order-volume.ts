@@ -9,7 +9,7 @@ const ORDER_VOLUME_FULL = 1000;
  * most recent CNY observation that reports a count: the platform's monthly
  * count (`month_order_count`) when it gives one, else its lifetime
  * `order_count` (evidence says which). Strength orders / 1,000, at most 1.
- * Each listing keeps its latest count (`operator_listing_sightings`); the
+ * The operator keeps its latest count (`operator_run_sightings`): the
  * newest run's wins, then a monthly count, then the larger.
  *
  * @example
@@ -18,19 +18,11 @@ const ORDER_VOLUME_FULL = 1000;
  */
 export const cnyOrderVolume: SignalDefinition = {
   code: 'cny_order_volume',
+  reads: 'run',
   rows: (scope) => sql`
-    with latest as (
-      select distinct on (s.operator_id)
-             s.operator_id, s.orders_observation_id as observation_id, s.orders_run_id as run_id, s.listing_id, s.orders, s.orders_basis as basis
-        from operator_listing_sightings s
-        join listings l on l.id = s.listing_id
-       where ${inScope('s.operator_id', scope)}
-         and l.fiat = 'CNY'
-         and s.orders is not null
-       order by s.operator_id, s.orders_run_id desc, s.orders_basis <> 'month_order_count', s.orders desc, s.orders_observation_id desc
-    )
     select operator_id, least(1, orders::numeric / ${ORDER_VOLUME_FULL}) as strength,
-           jsonb_build_object('orders', orders, 'basis', basis, 'fullAt', ${ORDER_VOLUME_FULL}::int,
-                              'listingId', listing_id, 'runId', run_id, 'observationId', observation_id) as evidence
-      from latest`,
+           jsonb_build_object('orders', orders, 'basis', orders_basis, 'fullAt', ${ORDER_VOLUME_FULL}::int,
+                              'listingId', orders_listing_id, 'runId', orders_run_id, 'observationId', orders_observation_id) as evidence
+      from operator_run_sightings
+     where ${inScope('operator_id', scope)} and orders is not null`,
 };

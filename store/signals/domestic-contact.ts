@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { inScope, recentOf, setOf, type SignalDefinition } from './signal-query.ts';
+import { earliestOf, inScope, setOf, type SignalDefinition } from './signal-query.ts';
 
 /**
  * `domestic_contact`: contact handles for mainland apps in an operator's
@@ -8,19 +8,20 @@ import { inScope, recentOf, setOf, type SignalDefinition } from './signal-query.
  * when there is only an invitation ("加微信", "VX") without a handle (an
  * invitation in a text that has a handle is not listed again).
  * Evidence, per contact: kind, the handle in full (masked only when
- * shown), the matched text, where it was, and the listings, runs and
- * observations that carried it.
+ * shown), the matched text, where it was, the listings that carried it,
+ * and the runs and observations that first showed it (the earliest 10).
  *
  * @example
  * // {"contacts":[{"kind":"mobile","handle":"13812345678","matched":"13812345678","fields":["terms"],
- * //   "text":"大额可议价 电话 13812345678","listingIds":[7],"runIds":[2,1],"observationIds":[…]}]}
+ * //   "text":"大额可议价 电话 13812345678","listingIds":[7],"runIds":[1],"observationIds":[…]}]}
  */
 export const domesticContact: SignalDefinition = {
   code: 'domestic_contact',
+  reads: 'text',
   rows: (scope) => sql`
     with matches as (
       -- Matched once per text (text-matches.ts), an invitation beside a handle already left out.
-      select t.operator_id, t.field, t.text, t.listing_ids, t.run_ids, t.observation_ids,
+      select t.operator_id, t.field, t.text, t.listing_ids, t.first_run_id, t.first_observation_id,
              c->>'kind' as kind, c->>'matched' as matched, c->>'handle' as handle
         from operator_text_sightings t
         cross join lateral jsonb_array_elements(t.contacts) as c
@@ -30,8 +31,8 @@ export const domesticContact: SignalDefinition = {
              jsonb_build_object('kind', kind, 'handle', min(handle), 'matched', min(matched),
                                 'fields', jsonb_agg(distinct field order by field), 'text', min(text),
                                 'listingIds', to_jsonb(${setOf(sql`array_cat_agg(listing_ids)`)}),
-                                'runIds', to_jsonb(${recentOf(sql`array_cat_agg(run_ids)`)}),
-                                'observationIds', to_jsonb(${recentOf(sql`array_cat_agg(observation_ids)`)})) as contact
+                                'runIds', to_jsonb(${earliestOf(sql`array_agg(first_run_id)`)}),
+                                'observationIds', to_jsonb(${earliestOf(sql`array_agg(first_observation_id)`)})) as contact
         from matches
        group by operator_id, kind, coalesce(handle, lower(matched))
     )

@@ -20,11 +20,12 @@ export const MAINLAND_DAYTIME = { fromHour: 9, toHour: 23 } as const;
  */
 export const mainlandDaytime: SignalDefinition = {
   code: 'mainland_daytime',
+  reads: 'run',
   rows: (scope) => sql`
     select operator_id, daytime_runs::numeric / runs as strength,
            jsonb_build_object('daytimeRuns', daytime_runs, 'runs', runs, 'hoursUtc8', to_jsonb(hours_utc8),
                               'window', ${windowLabel()}::text, 'runIds', to_jsonb(daytime_run_ids)) as evidence
-      from operator_daytime_sightings
+      from operator_run_sightings
      where ${inScope('operator_id', scope)}`,
 };
 
