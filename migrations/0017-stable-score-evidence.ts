@@ -32,7 +32,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('operator_listing_sightings')
-    .addColumn('operator_id', 'integer', (c) => c.notNull().references('operators.id').onDelete('cascade'))
+    .$call(ofOperator)
     .addColumn('listing_id', 'integer', (c) => c.notNull().references('listings.id'))
     .addColumn('cny', 'boolean', (c) => c.notNull())
     .$call(firstSighting)
@@ -40,7 +40,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema
     .createTable('operator_method_sightings')
-    .addColumn('operator_id', 'integer', (c) => c.notNull().references('operators.id').onDelete('cascade'))
+    .$call(ofOperator)
     .addColumn('method_code', 'text', (c) => c.notNull().references('payment_methods.code').onDelete('cascade'))
     .addColumn('raw_texts', sql`text[]`, (c) => c.notNull())
     .addColumn('listing_ids', sql`integer[]`, (c) => c.notNull())
@@ -49,7 +49,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema
     .createTable('operator_text_sightings')
-    .addColumn('operator_id', 'integer', (c) => c.notNull().references('operators.id').onDelete('cascade'))
+    .$call(ofOperator)
     .addColumn('field', 'text', (c) => c.notNull().check(sql`field in ('name', 'terms')`))
     .addColumn('text', 'text', (c) => c.notNull())
     .addColumn('listing_ids', sql`integer[]`, (c) => c.notNull())
@@ -75,7 +75,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema
     .createTable('operator_source_sightings')
-    .addColumn('operator_id', 'integer', (c) => c.notNull().references('operators.id').onDelete('cascade'))
+    .$call(ofOperator)
     .addColumn('source_id', 'text', (c) => c.notNull().references('sources.id').onDelete('cascade'))
     .addPrimaryKeyConstraint('operator_source_sightings_pk', ['operator_id', 'source_id'])
     .execute();
@@ -91,6 +91,11 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.deleteFrom('catalog_versions').where('name', '=', 'scoring').execute();
   await scoreAggregates.up(db);
   await textMatches.up(db);
+}
+
+/** `operator_id`: whose aggregate the row is (deleted with the operator). */
+function ofOperator<T extends string, C extends string>(table: CreateTableBuilder<T, C>) {
+  return table.addColumn('operator_id', 'integer', (c) => c.notNull().references('operators.id').onDelete('cascade'));
 }
 
 /** `first_run_id` and `first_observation_id`: the earliest run that saw it, and its observation there. */

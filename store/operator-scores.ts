@@ -3,7 +3,7 @@ import { catalogVersionChanged, storedSha256 } from './catalog-versions.ts';
 import type { Database } from './schema.ts';
 import { foldClosedRuns } from './signals/fold-runs.ts';
 import { SIGNALS } from './signals/index.ts';
-import { inScope, upsertSignal, type ScoringScope, type SignalDefinition } from './signals/signal-query.ts';
+import { inScope, upsertSignal, type ScoringScope } from './signals/signal-query.ts';
 import { DOMESTIC_FACING_THRESHOLD, SIGNAL_WEIGHTS } from './signals/signal-weights.ts';
 
 /** An operator's score, with its points per signal. */
@@ -60,7 +60,8 @@ export async function scoreOperators(db: Kysely<Database>, scope: ScoringScope):
       const operatorIds = everyone || !signal.reads ? covered : [...new Set([...folded.changed[signal.reads], ...unscored])];
       for (const id of await upsertSignal(trx, signal, { operatorIds, runId: scope.runId })) rescored.add(id);
     }
-    if (rescored.size > 0 || everyone) await saveScores(trx, { operatorIds: everyone ? covered : [...rescored], runId: scope.runId });
+    // A new threshold moves scores whose signals did not.
+    await saveScores(trx, { operatorIds: everyone ? covered : [...rescored], runId: scope.runId });
     const domestic = await trx
       .selectFrom('operator_scores')
       .select('operator_id')
@@ -74,6 +75,7 @@ export async function scoreOperators(db: Kysely<Database>, scope: ScoringScope):
 
 /** Sums the signals of the operators into `operator_scores`, writing only the scores that moved. */
 async function saveScores(trx: Transaction<Database>, scope: ScoringScope): Promise<void> {
+  if (scope.operatorIds.length === 0) return;
   await sql`
     insert into operator_scores as t (operator_id, score, domestic_facing, run_id, computed_at)
     select operator_id, sum(points), sum(points) >= ${DOMESTIC_FACING_THRESHOLD}::numeric, ${scope.runId}::int, now()
@@ -93,7 +95,7 @@ async function saveScores(trx: Transaction<Database>, scope: ScoringScope): Prom
  */
 async function scoringVersionChanged(trx: Transaction<Database>): Promise<boolean> {
   const probe: ScoringScope = { operatorIds: [], runId: 0 };
-  const signals = SIGNALS.map((signal: SignalDefinition) => [signal.code, signal.reads ?? null, signal.rows(probe).compile(trx).sql]);
+  const signals = SIGNALS.map((signal) => [signal.code, signal.reads ?? null, signal.rows(probe).compile(trx).sql]);
   const paymentMethods = await storedSha256(trx, 'payment-methods');
   return catalogVersionChanged(trx, 'scoring', { signals, weights: SIGNAL_WEIGHTS, threshold: DOMESTIC_FACING_THRESHOLD, paymentMethods });
 }

@@ -28,8 +28,8 @@ export interface ScoreRunResult {
 export async function scoreRun(store: Store, run: { sourceId: string; runId: number }, options: { resolver?: HostGeoResolver; baseline?: boolean } = {}): Promise<ScoreRunResult> {
   await recordHostLocation(store.db, run.runId, options.resolver);
   const { scored, domesticFacingIds } = await scoreOperators(store.db, { operatorIds: await operatorIdsOfRun(store.db, run.runId), runId: run.runId });
-  const unraised = new Set(await unraisedDedupKeys(store.db, domesticFacingIds.map(domesticFacingKey)));
-  const toRaise = await operatorScoresOf(store.db, domesticFacingIds.filter((id) => unraised.has(domesticFacingKey(id))));
+  const byKey = new Map(domesticFacingIds.map((id) => [domesticFacingKey(id), id]));
+  const toRaise = await operatorScoresOf(store.db, (await unraisedDedupKeys(store.db, [...byKey.keys()])).map((key) => byKey.get(key)!));
   const alerts = await insertAlerts(store.db, toRaise.map((s) => ({ ...domesticFacingAlert(s, run), baseline: options.baseline ?? false })));
   return { scored, domesticFacing: domesticFacingIds.length, alerts };
 }
